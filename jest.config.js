@@ -1,0 +1,29 @@
+/** @type {import('jest').Config} */
+const swcTs = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'commonjs' },
+};
+// PGlite's CommonJS build loads node built-ins with `await import()`, which jest's VM cannot run
+// without a flag; compiling those dynamic imports to require() keeps jest flag-free.
+const swcPglite = {
+  jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
+  module: { type: 'commonjs', ignoreDynamic: false },
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src', '<rootDir>/emulator', '<rootDir>/test'],
+  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcTs],
+    '/@electric-sql/pglite/dist/.+\\.c?js$': ['@swc/jest', swcPglite],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 60000,
+};
