@@ -1,0 +1,22 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorBody } from '../common/errors/error-body';
+import type { Scope } from './scopes';
+
+export const PUBLIC_KEY = 'auth:public';
+export const SCOPES_KEY = 'auth:scopes';
+
+/** No service token needed (health, docs, metrics, Mercado Pago's notifications). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** The scopes a caller's token must all hold; documents bearer auth and 401/403 in Swagger. */
+export const RequireScopes = (...scopes: Scope[]) =>
+  applyDecorators(
+    SetMetadata(SCOPES_KEY, scopes),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: ErrorBody, description: 'Missing, unknown or revoked token' }),
+    ApiForbiddenResponse({
+      type: ErrorBody,
+      description: `Token lacks scope ${scopes.join(', ')}`,
+    }),
+  );

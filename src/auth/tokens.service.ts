@@ -1,0 +1,72 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { NotFoundError } from '../common/errors/domain-error';
+import { AppConfig } from '../config/app-config';
+import { Principal } from './principal';
+import { SCOPES, Scope } from './scopes';
+import { TokensRepository } from './tokens.repository';
+import { ServiceTokenRow } from './tokens.schema';
+
+const TOKEN_PREFIX = 'mpsvc_';
+const ADMIN_TOKEN_ID = 'admin-token';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+@Injectable()
+export class TokensService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Tokens');
+  private readonly adminTokenHash?: Buffer;
+
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly config: AppConfig,
+  ) {
+    if (config.adminToken) this.adminTokenHash = sha256(config.adminToken);
+  }
+
+  /** A newcomer without ADMIN_TOKEN gets a first admin token printed once, outside production. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.isProduction || this.config.adminToken) return;
+    if ((await this.tokens.countAll()) > 0) return;
+    const { token } = await this.create('bootstrap-admin', [...SCOPES]);
+    // Straight to the terminal, never into the JSON log that may be shipped elsewhere.
+    process.stdout.write(
+      `\nNo service token existed, so an admin token with every scope was created.\n` +
+        `It is shown only this once; use it in Swagger UI (/docs → Authorize):\n\n  ${token}\n\n`,
+    );
+  }
+
+  async create(name: string, scopes: Scope[]): Promise<{ token: string; row: ServiceTokenRow }> {
+    const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
+    const row = await this.tokens.insert({
+      name,
+      prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      tokenHash: sha256(token).toString('hex'),
+      scopes: [...new Set(scopes)],
+    });
+    this.logger.log(`Service token ${row.prefix}… "${name}" created`);
+    return { token, row };
+  }
+
+  list(): Promise<ServiceTokenRow[]> {
+    return this.tokens.list();
+  }
+
+  async revoke(id: string): Promise<ServiceTokenRow> {
+    const row = await this.tokens.revoke(id);
+    if (!row) throw new NotFoundError('TOKEN_NOT_FOUND', `No service token with id ${id}`);
+    return row;
+  }
+
+  async authenticate(secret: string): Promise<Principal | undefined> {
+    const hash = sha256(secret);
+    if (this.adminTokenHash && timingSafeEqual(hash, this.adminTokenHash)) {
+      return { tokenId: ADMIN_TOKEN_ID, name: 'ADMIN_TOKEN', scopes: SCOPES };
+    }
+    if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+    const row = await this.tokens.findActiveByHash(hash.toString('hex'));
+    if (!row) return undefined;
+    await this.tokens.touch(row.id);
+    return { tokenId: row.id, name: row.name, scopes: row.scopes as Scope[] };
+  }
+}

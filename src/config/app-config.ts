@@ -1,0 +1,104 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { EnvironmentVariables } from './env.schema';
+
+export class ConfigError extends Error {}
+
+export type MercadoPagoTarget =
+  { kind: 'embedded-emulator'; port: number; timeScale: number } | { kind: 'remote'; url: string };
+
+/**
+ * The validated, typed settings. Built once from the environment at start; the only place that
+ * reads process.env is main.ts (and the CLI entry points) handing it to loadConfig.
+ */
+export class AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  readonly dataDir: string;
+  readonly mercadoPago: MercadoPagoTarget;
+  readonly seedCredentials: {
+    accessToken?: string;
+    publicKey?: string;
+    webhookSecret?: string;
+  };
+  readonly encryptionKey?: Buffer;
+  readonly adminToken?: string;
+  readonly publicBaseUrl: string;
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+
+  constructor(init: Omit<AppConfig, 'isProduction'>) {
+    Object.assign(this, init);
+  }
+}
+
+function describe(errors: ReturnType<typeof validateSync>): string {
+  const first = errors[0];
+  const reasons = Object.values(first.constraints ?? {}).join('; ');
+  return `Invalid setting ${first.property}: ${reasons}`;
+}
+
+/** Validates the environment; throws ConfigError with one line naming the bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: true, skipMissingProperties: false });
+  if (errors.length > 0) throw new ConfigError(describe(errors));
+
+  const production = vars.NODE_ENV === 'production';
+  let encryptionKey: Buffer | undefined;
+  if (vars.CREDENTIALS_ENCRYPTION_KEY) {
+    encryptionKey = Buffer.from(vars.CREDENTIALS_ENCRYPTION_KEY, 'base64');
+    if (encryptionKey.length !== 32) {
+      throw new ConfigError(
+        'Invalid setting CREDENTIALS_ENCRYPTION_KEY: must be 32 bytes encoded in base64',
+      );
+    }
+  } else if (production) {
+    throw new ConfigError(
+      'Missing setting CREDENTIALS_ENCRYPTION_KEY: required when NODE_ENV=production (32 bytes, base64)',
+    );
+  }
+
+  let mercadoPago: MercadoPagoTarget;
+  if (vars.MERCADOPAGO_API_URL) {
+    mercadoPago = { kind: 'remote', url: vars.MERCADOPAGO_API_URL.replace(/\/+$/, '') };
+  } else if (production) {
+    mercadoPago = { kind: 'remote', url: 'https://api.mercadopago.com' };
+  } else {
+    mercadoPago = {
+      kind: 'embedded-emulator',
+      port: vars.EMULATOR_PORT,
+      timeScale: vars.EMULATOR_TIME_SCALE,
+    };
+  }
+
+  return new AppConfig({
+    env: vars.NODE_ENV,
+    port: vars.PORT,
+    host: vars.HOST,
+    logLevel: vars.LOG_LEVEL,
+    database: vars.DATABASE_URL
+      ? { kind: 'postgres', url: vars.DATABASE_URL }
+      : { kind: 'pglite', dataDir: vars.DATA_DIR },
+    dataDir: vars.DATA_DIR,
+    mercadoPago,
+    seedCredentials: {
+      accessToken: vars.MERCADOPAGO_ACCESS_TOKEN,
+      publicKey: vars.MERCADOPAGO_PUBLIC_KEY,
+      webhookSecret: vars.MERCADOPAGO_WEBHOOK_SECRET,
+    },
+    encryptionKey,
+    adminToken: vars.ADMIN_TOKEN,
+    publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+  });
+}
+
+/** The single reader of process.env, for the entry points (main.ts, CLI commands). */
+export function loadConfigFromEnvironment(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,30 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Database } from './database';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Database,
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) => {
+        const database = await Database.open(config.database);
+        new Logger('Database').log(
+          config.database.kind === 'pglite'
+            ? `Using embedded PostgreSQL (PGlite) in ${config.database.dataDir}`
+            : 'Using PostgreSQL from DATABASE_URL',
+        );
+        return database;
+      },
+    },
+  ],
+  exports: [Database],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}
