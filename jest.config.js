@@ -14,9 +14,13 @@ const swcPglite = {
   module: { type: 'commonjs', ignoreDynamic: false },
 };
 
-module.exports = {
+const project = (name, roots, testPathIgnorePatterns = []) => ({
+  displayName: name,
+  roots,
+  testPathIgnorePatterns,
+  globals: { TEST_DB: name },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/emulator', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: {
     '^.+\\.ts$': ['@swc/jest', swcTs],
@@ -25,5 +29,16 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
   setupFiles: ['reflect-metadata'],
+});
+
+// npm test runs everything on PGlite, and on PostgreSQL too when DATABASE_URL is set.
+module.exports = {
+  projects: [
+    project('pglite', ['<rootDir>/src', '<rootDir>/emulator', '<rootDir>/test']),
+    // The emulator and pure unit specs touch no database: once is enough.
+    ...(process.env.DATABASE_URL
+      ? [project('postgres', ['<rootDir>/test'], ['/test/emulator/'])]
+      : []),
+  ],
   testTimeout: 60000,
 };

@@ -57,7 +57,7 @@ function installFastifyHooks(fastify: FastifyInstance, metrics: MetricsService):
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, (error, parsed) => {
+    void parseJson(request, text, (error, parsed) => {
       if (error) {
         return done(
           new DomainError(

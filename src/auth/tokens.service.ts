@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotFoundError } from '../common/errors/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -13,27 +13,19 @@ const ADMIN_TOKEN_ID = 'admin-token';
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 @Injectable()
-export class TokensService implements OnApplicationBootstrap {
+export class TokensService {
   private readonly logger = new Logger('Tokens');
   private readonly adminTokenHash?: Buffer;
 
   constructor(
     private readonly tokens: TokensRepository,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
     if (config.adminToken) this.adminTokenHash = sha256(config.adminToken);
   }
 
-  /** A newcomer without ADMIN_TOKEN gets a first admin token printed once, outside production. */
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.isProduction || this.config.adminToken) return;
-    if ((await this.tokens.countAll()) > 0) return;
-    const { token } = await this.create('bootstrap-admin', [...SCOPES]);
-    // Straight to the terminal, never into the JSON log that may be shipped elsewhere.
-    process.stdout.write(
-      `\nNo service token existed, so an admin token with every scope was created.\n` +
-        `It is shown only this once; use it in Swagger UI (/docs → Authorize):\n\n  ${token}\n\n`,
-    );
+  countAll(): Promise<number> {
+    return this.tokens.countAll();
   }
 
   async create(name: string, scopes: Scope[]): Promise<{ token: string; row: ServiceTokenRow }> {

@@ -25,8 +25,8 @@ export type DatabaseTarget =
 function journalSize(): number {
   const journal = JSON.parse(
     readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'),
-  );
-  return (journal as { entries: unknown[] }).entries.length;
+  ) as { entries: unknown[] };
+  return journal.entries.length;
 }
 
 /** One connection (PGlite) or pool (PostgreSQL) behind drizzle, with the helpers every repo needs. */
@@ -84,16 +84,18 @@ export class Database {
       const result = await this.db.execute(
         sql`SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations`,
       );
-      const applied = Number(
-        (result as unknown as { rows: { applied: number }[] }).rows[0].applied,
-      );
+      const applied = Number((result as { rows: { applied: number }[] }).rows[0].applied);
       return { reachable: true, migrated: applied >= journalSize() };
     } catch {
       return { reachable: false, migrated: false };
     }
   }
 
-  async close(): Promise<void> {
-    await this.closeConnection();
+  private closing?: Promise<void>;
+
+  /** Idempotent: shutdown hooks and tests may both close it. */
+  close(): Promise<void> {
+    this.closing ??= this.closeConnection();
+    return this.closing;
   }
 }

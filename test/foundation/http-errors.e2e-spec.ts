@@ -1,0 +1,76 @@
+import { TestApp, bearer, startTestApp } from '../support/test-app';
+
+describe('Errors, request ids and documentation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('should answer malformed JSON with 400 in the contract shape', async () => {
+    const res = await t
+      .http()
+      .post('/v1/tokens')
+      .set(bearer(t.adminToken))
+      .set('content-type', 'application/json')
+      .send('{"name": "x", ')
+      .expect(400);
+    expect(res.body.error).toMatchObject({
+      code: 'REQUEST_MALFORMED_JSON',
+      request_id: res.headers['x-request-id'],
+    });
+  });
+
+  it('should answer an unknown route with 404 in the contract shape', async () => {
+    const res = await t.http().get('/v1/nothing-here').set(bearer(t.adminToken)).expect(404);
+    expect(res.body.error.code).toBe('REQUEST_ROUTE_NOT_FOUND');
+    expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
+  });
+
+  it('should refuse a body over 1 MiB with 413', async () => {
+    const res = await t
+      .http()
+      .post('/v1/tokens')
+      .set(bearer(t.adminToken))
+      .send({ name: 'big', scopes: ['payments:read'], pad: 'x'.repeat(1024 * 1024) })
+      .expect(413);
+    expect(res.body.error.code).toBe('REQUEST_BODY_TOO_LARGE');
+  });
+
+  it('should keep a sane x-request-id given by the caller and make one otherwise', async () => {
+    const given = await t.http().get('/health/live').set('x-request-id', 'caller-id-123');
+    expect(given.headers['x-request-id']).toBe('caller-id-123');
+    const made = await t.http().get('/health/live').set('x-request-id', 'bad id with spaces');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('should serve Swagger UI at /docs and the OpenAPI document with bearer auth', async () => {
+    const ui = await t.http().get('/docs').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger');
+    const doc = await t.http().get('/docs-json').expect(200);
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ scheme: 'bearer' });
+    expect(doc.body.paths['/v1/tokens'].post.responses).toHaveProperty('403');
+  });
+
+  it('should count requests by route and status in /metrics', async () => {
+    await t.http().get('/v1/tokens').expect(401);
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.text).toMatch(
+      /http_requests_total\{method="GET",route="\/v1\/tokens",status="401"\} \d+/,
+    );
+  });
+
+  it('should report live and ready, and not ready once the database is gone', async () => {
+    await t.http().get('/health/live').expect(200);
+    const ready = await t.http().get('/health/ready').expect(200);
+    expect(ready.body.info.database.status).toBe('up');
+
+    const other = await startTestApp();
+    await other.database.close();
+    const res = await other.http().get('/health/ready').expect(503);
+    expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(JSON.stringify(res.body)).toContain('database unreachable');
+    await other.app.close().catch(() => undefined);
+    await other.testDatabase.drop();
+  });
+});

@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Database } from '../../src/database/database';
+import { TEST_DB, createTestDatabase } from '../support/test-db';
+import { startTestApp } from '../support/test-app';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+interface Run {
+  child: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+/** The built service as a real process (npm test builds it first). */
+function run(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => ({ stdout, stderr }), exited };
+}
+
+function waitForOutput(r: Run, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => pattern.test(r.output().stdout) && resolve();
+    r.child.stdout?.on('data', check);
+    void r.exited.then(() => reject(new Error(`exited before ${pattern}: ${r.output().stderr}`)));
+    check();
+  });
+}
+
+describe('The service process', () => {
+  it('should stop with a non-zero status and one line naming a bad setting', async () => {
+    const r = run({ PORT: 'not-a-port', DATA_DIR: '/tmp/unused' });
+    expect(await r.exited).toBe(1);
+    expect(r.output().stderr.trim()).toMatch(/^Cannot start: Invalid setting PORT: .+$/);
+  });
+
+  it('should refuse production without an encryption key', async () => {
+    const r = run({ NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost/x' });
+    expect(await r.exited).toBe(1);
+    expect(r.output().stderr).toContain('CREDENTIALS_ENCRYPTION_KEY');
+  });
+
+  it('should apply migrations again without harm', async () => {
+    const db = await createTestDatabase();
+    const target =
+      TEST_DB === 'pglite'
+        ? { kind: 'pglite' as const, dataDir: db.env.DATA_DIR }
+        : { kind: 'postgres' as const, url: db.env.DATABASE_URL };
+    for (let i = 0; i < 2; i++) {
+      const database = await Database.open(target);
+      expect(await database.isReady()).toEqual({ reachable: true, migrated: true });
+      await database.close();
+    }
+    await db.drop();
+  });
+
+  it('should print a first admin token to the console once, never into the JSON log', async () => {
+    const db = await createTestDatabase();
+    const first = run({ ...db.env, NODE_ENV: 'development' });
+    await waitForOutput(first, /Nest application successfully started/);
+    const { stdout } = first.output();
+    const token = /^\s+(mpsvc_\S+)$/m.exec(stdout)?.[1];
+    expect(token).toBeDefined();
+    const jsonLines = stdout.split('\n').filter((line) => line.startsWith('{'));
+    expect(jsonLines.length).toBeGreaterThan(0);
+    expect(jsonLines.join('\n')).not.toContain(token);
+
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = run({ ...db.env, NODE_ENV: 'development' });
+    await waitForOutput(second, /Nest application successfully started/);
+    expect(second.output().stdout).not.toContain('mpsvc_');
+    second.child.kill('SIGTERM');
+    await second.exited;
+    await db.drop();
+  });
+
+  it('should close the database and release the data folder on SIGTERM', async () => {
+    const db = await createTestDatabase();
+    const r = run({ ...db.env, ADMIN_TOKEN: 'a'.repeat(32) });
+    await waitForOutput(r, /Nest application successfully started/);
+    r.child.kill('SIGTERM');
+    // Nest re-raises SIGTERM after its shutdown hooks, so the process ends by that signal.
+    await r.exited;
+    expect(r.child.signalCode ?? r.child.exitCode).toBe('SIGTERM');
+    if (TEST_DB === 'pglite') expect(existsSync(join(db.env.DATA_DIR, 'pglite.pid'))).toBe(false);
+    await db.drop();
+  });
+
+  if (TEST_DB === 'pglite') {
+    it('should refuse to open a PGlite folder another process holds', async () => {
+      const holder = await startTestApp();
+      const r = run({ ...holder.testDatabase.env, ADMIN_TOKEN: 'a'.repeat(32) });
+      expect(await r.exited).toBe(1);
+      expect(r.output().stderr).toMatch(/data folder is in use by process \d+/);
+      await holder.close();
+    });
+  }
+});

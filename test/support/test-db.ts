@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Database, MIGRATIONS_FOLDER } from '../../src/database/database';
+
+/** Which database this jest project runs on; set per project in jest.config.js. */
+export const TEST_DB: 'pglite' | 'postgres' =
+  (globalThis as { TEST_DB?: 'pglite' | 'postgres' }).TEST_DB ?? 'pglite';
+
+const TEMPLATE_DB = 'mp_payments_template';
+
+function migrationsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_FOLDER)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
+    hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const pgliteTemplateDir = () => join(tmpdir(), `mp-pglite-template-${migrationsFingerprint()}`);
+
+function adminUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('The postgres test project needs DATABASE_URL');
+  return url;
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Migrates a template once per run, so each test app starts from a copy instead of from zero. */
+export async function prepareTemplate(kind: 'pglite' | 'postgres'): Promise<void> {
+  if (kind === 'pglite') {
+    const dir = pgliteTemplateDir();
+    if (existsSync(join(dir, 'pglite'))) return;
+    rmSync(dir, { recursive: true, force: true });
+    await (await Database.open({ kind: 'pglite', dataDir: dir })).close();
+    return;
+  }
+  await admin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  });
+  const url = withDatabaseName(adminUrl(), TEMPLATE_DB);
+  await (await Database.open({ kind: 'postgres', url })).close();
+}
+
+export interface TestDatabase {
+  /** DATA_DIR or DATABASE_URL for the service under test. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of this project's kind. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (TEST_DB === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-test-'));
+    cpSync(pgliteTemplateDir(), dir, { recursive: true });
+    return {
+      env: { DATA_DIR: dir },
+      drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    };
+  }
+  const name = `mp_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  return {
+    env: { DATABASE_URL: withDatabaseName(adminUrl(), name) },
+    drop: async () => {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
