@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MercadoPagoModule } from './mercadopago/mercadopago.module';
 import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppModuleOptions {
@@ -24,6 +25,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerParams(config.logLevel, options.logDestination)),
         DatabaseModule,
         MetricsModule,
+        MercadoPagoModule,
         AuthModule,
         HealthModule,
       ],

@@ -25,6 +25,9 @@ export class AppConfig {
     webhookSecret?: string;
   };
   readonly encryptionKey?: Buffer;
+  /** The key being replaced, kept only while `npm run credentials:reseal` moves rows off it. */
+  readonly previousEncryptionKey?: Buffer;
+  readonly credentials: { rotationOverlapHours: number; allowSandboxInProduction: boolean };
   readonly adminToken?: string;
   readonly publicBaseUrl: string;
 
@@ -35,6 +38,15 @@ export class AppConfig {
   constructor(init: Omit<AppConfig, 'isProduction'>) {
     Object.assign(this, init);
   }
+}
+
+function decodeKey(name: string, value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(`Invalid setting ${name}: must be 32 bytes encoded in base64`);
+  }
+  return key;
 }
 
 function describe(errors: ReturnType<typeof validateSync>): string {
@@ -50,15 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (errors.length > 0) throw new ConfigError(describe(errors));
 
   const production = vars.NODE_ENV === 'production';
-  let encryptionKey: Buffer | undefined;
-  if (vars.CREDENTIALS_ENCRYPTION_KEY) {
-    encryptionKey = Buffer.from(vars.CREDENTIALS_ENCRYPTION_KEY, 'base64');
-    if (encryptionKey.length !== 32) {
-      throw new ConfigError(
-        'Invalid setting CREDENTIALS_ENCRYPTION_KEY: must be 32 bytes encoded in base64',
-      );
-    }
-  } else if (production) {
+  const encryptionKey = decodeKey('CREDENTIALS_ENCRYPTION_KEY', vars.CREDENTIALS_ENCRYPTION_KEY);
+  if (!encryptionKey && production) {
     throw new ConfigError(
       'Missing setting CREDENTIALS_ENCRYPTION_KEY: required when NODE_ENV=production (32 bytes, base64)',
     );
@@ -93,6 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       webhookSecret: vars.MERCADOPAGO_WEBHOOK_SECRET,
     },
     encryptionKey,
+    previousEncryptionKey: decodeKey(
+      'CREDENTIALS_PREVIOUS_ENCRYPTION_KEY',
+      vars.CREDENTIALS_PREVIOUS_ENCRYPTION_KEY,
+    ),
+    credentials: {
+      rotationOverlapHours: vars.CREDENTIALS_ROTATION_OVERLAP_HOURS,
+      allowSandboxInProduction: vars.ALLOW_SANDBOX_CREDENTIALS_IN_PRODUCTION,
+    },
     adminToken: vars.ADMIN_TOKEN,
     publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
   });

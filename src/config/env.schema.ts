@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import {
   IsBase64,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -18,6 +19,8 @@ const toNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
     ? Number(value)
     : value;
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 const urlOptions = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
@@ -80,6 +83,21 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrl(urlOptions)
   PUBLIC_BASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsBase64()
+  CREDENTIALS_PREVIOUS_ENCRYPTION_KEY?: string;
+
+  @Transform(toNumber)
+  @IsNumber()
+  @Min(0)
+  @Max(24 * 30)
+  CREDENTIALS_ROTATION_OVERLAP_HOURS = 12;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  ALLOW_SANDBOX_CREDENTIALS_IN_PRODUCTION = false;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

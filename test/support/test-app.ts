@@ -32,6 +32,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     ADMIN_TOKEN: adminToken,
+    // Each app gets its own embedded emulator on a free port, with retries in milliseconds.
+    EMULATOR_PORT: '0',
+    EMULATOR_TIME_SCALE: '0.0005',
     ...testDatabase.env,
     ...options.env,
   });

@@ -1,0 +1,69 @@
+import { MercadoPagoConfig, MercadoPagoError } from 'mercadopago';
+import { AppConfig as SdkAppConfig } from 'mercadopago/dist/utils/config';
+import { Secret } from '../common/secret';
+import {
+  GatewayNotFoundError,
+  GatewayRejectedError,
+  GatewayUnavailableError,
+} from '../common/errors/gateway-errors';
+
+/** One attempt may take this long; with the SDK's retries a call stays well under a minute. */
+export const SDK_TIMEOUT_MS = 8_000;
+export const SDK_MAX_RETRIES = 2;
+
+/**
+ * The SDK hard-codes https://api.mercadopago.com; this static is its only lever (the package is
+ * pinned exactly for it, and a test fails if an upgrade moves it).
+ */
+export function setSdkBaseUrl(url: string): void {
+  (SdkAppConfig as unknown as { BASE_URL: string }).BASE_URL = url;
+}
+
+export function sdkBaseUrl(): string {
+  return SdkAppConfig.BASE_URL;
+}
+
+/**
+ * A fresh config for every call: the SDK writes per-call options back into the config object it
+ * was given (sdk-nodejs #481), so a shared one would leak one call's idempotency key into the next.
+ */
+export function sdkConfig(accessToken: Secret): MercadoPagoConfig {
+  return new MercadoPagoConfig({
+    accessToken: accessToken.reveal(),
+    options: {
+      timeout: SDK_TIMEOUT_MS,
+      maxRetries: SDK_MAX_RETRIES,
+      initialDelay: 200,
+      maxDelay: 2_000,
+    },
+  });
+}
+
+/** Maps the SDK's error classes to ours: "no answer" vs "refused" vs "not there". */
+export function toGatewayError(error: unknown, action: string): Error {
+  if (!(error instanceof MercadoPagoError)) {
+    return new GatewayUnavailableError(`Mercado Pago did not answer (${action})`, false);
+  }
+  const status = error.status;
+  if (status === 0) {
+    const timedOut = /timeout|abort/i.test(error.message);
+    return new GatewayUnavailableError(`Mercado Pago did not answer in time (${action})`, timedOut);
+  }
+  if (status === 404)
+    return new GatewayNotFoundError(`Mercado Pago has no such resource (${action})`);
+  if (status >= 500 || status === 429 || status === 423 || status === 424) {
+    return new GatewayUnavailableError(
+      `Mercado Pago is unavailable (${action}: HTTP ${status})`,
+      false,
+    );
+  }
+  const causes = (error.causes as { code?: unknown; description?: unknown }[]).map((cause) => ({
+    code: String(cause.code),
+    description: typeof cause.description === 'string' ? cause.description : '',
+  }));
+  return new GatewayRejectedError(
+    `Mercado Pago refused the request (${action}): ${error.message}`,
+    status,
+    causes,
+  );
+}
