@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticate } from '../auth/auth.util';
+import type { EmulatorContext } from '../emulator.context';
+import { searchPayments } from '../services/payment-search.service';
+import { renderPayment } from '../services/payment.render';
+
+type IdRoute = { Params: { id: string } };
+
+export function idempotencyKey(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-idempotency-key'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function registerPaymentRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  // 201 even for a rejected card: a decline is a payment, not an HTTP error.
+  app.post('/v1/payments', (request, reply) => {
+    const account = authenticate(ctx.accounts, request);
+    return reply
+      .code(201)
+      .send(ctx.payments.create(account, request.body, idempotencyKey(request)));
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/payments/search', (request) => {
+    const account = authenticate(ctx.accounts, request);
+    return searchPayments(ctx.store, account, request.query, ctx.clock());
+  });
+
+  app.get<IdRoute>('/v1/payments/:id', (request) => {
+    const account = authenticate(ctx.accounts, request);
+    return renderPayment(ctx.payments.get(account, request.params.id));
+  });
+
+  app.put<IdRoute>('/v1/payments/:id', (request) => {
+    const account = authenticate(ctx.accounts, request);
+    return ctx.payments.update(account, request.params.id, request.body);
+  });
+}

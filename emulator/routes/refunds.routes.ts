@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '../auth/auth.util';
+import type { EmulatorContext } from '../emulator.context';
+import { idempotencyKey } from './payments.routes';
+
+type PaymentRoute = { Params: { id: string } };
+
+export function registerRefundRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
+  app.post<PaymentRoute>('/v1/payments/:id/refunds', (request, reply) => {
+    const account = authenticate(ctx.accounts, request);
+    const refund = ctx.refunds.create(
+      account,
+      request.params.id,
+      request.body,
+      idempotencyKey(request),
+    );
+    return reply.code(201).send(refund);
+  });
+
+  // The SDK lists refunds with a trailing slash (`…/refunds/`); the router ignores it.
+  app.get<PaymentRoute>('/v1/payments/:id/refunds', (request) => {
+    const account = authenticate(ctx.accounts, request);
+    return ctx.refunds.list(account, request.params.id);
+  });
+
+  app.get<{ Params: { id: string; refund_id: string } }>(
+    '/v1/payments/:id/refunds/:refund_id',
+    (request) => {
+      const account = authenticate(ctx.accounts, request);
+      return ctx.refunds.get(account, request.params.id, request.params.refund_id);
+    },
+  );
+}

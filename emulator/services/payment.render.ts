@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { isRecord, scalarText, type Json } from '../common/body.util';
+import { DAY_MS, mpDate } from '../common/dates.util';
+import { feeMinor, fromMinor } from '../common/money.util';
+import type { PaymentRecord } from '../state/store.state';
+
+/** Mercado Pago shows the payer's email and document only once money moved. */
+const PAYER_VISIBLE = new Set(['approved', 'refunded', 'charged_back']);
+
+/** Money is released to the seller 14 days after approval in the published sample. */
+const RELEASE_DELAY_MS = 14 * DAY_MS;
+
+/** Metadata keys come back in snake_case (`orderId` → `order_id`), a known Mercado Pago quirk. */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (!isRecord(value)) return value;
+  const out: Json = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()] = snakeCaseKeys(item);
+  }
+  return out;
+}
+
+/** Item quantity and unit price come back as strings (`"1"`, `"58.8"`). */
+export function renderAdditionalInfo(value: unknown): Json {
+  if (!isRecord(value)) {
+    return { available_balance: null, nsu_processadora: null, authentication_code: null };
+  }
+  const items = Array.isArray(value.items)
+    ? value.items.map((item: unknown) => {
+        const it = isRecord(item) ? item : {};
+        return {
+          ...it,
+          quantity: scalarText(it.quantity),
+          unit_price: scalarText(it.unit_price),
+        };
+      })
+    : undefined;
+  return { ...value, ...(items ? { items } : {}) };
+}
+
+/** A guest payer still gets a numeric Mercado Pago user id; it is derived from the email here. */
+export function payerIdFor(email: string): string {
+  return String(parseInt(createHash('sha1').update(email).digest('hex').slice(0, 8), 16));
+}
+
+/** Sets the money fields for the amount charged so far, with the fee on approved money only. */
+export function applyAmounts(record: PaymentRecord, charged: boolean): void {
+  const { json, decimals } = record;
+  const installments = typeof json.installments === 'number' ? json.installments : 1;
+  const fee = charged ? feeMinor(record.amountMinor) : 0;
+  json.transaction_amount = fromMinor(record.amountMinor, decimals);
+  json.fee_details = charged
+    ? [{ type: 'mercadopago_fee', amount: fromMinor(fee, decimals), fee_payer: 'collector' }]
+    : [];
+  json.transaction_details = {
+    ...(json.transaction_details as Json),
+    net_received_amount: charged ? fromMinor(record.amountMinor - fee, decimals) : 0,
+    total_paid_amount: fromMinor(record.amountMinor, decimals),
+    installment_amount: fromMinor(Math.round(record.amountMinor / installments), decimals),
+  };
+}
+
+/** Marks the payment approved now: approval date, release date, fees. */
+export function approve(record: PaymentRecord, now: number, statusDetail = 'accredited'): void {
+  const { json } = record;
+  json.status = 'approved';
+  json.status_detail = statusDetail;
+  json.captured = true;
+  json.date_approved = mpDate(now);
+  json.money_release_date = mpDate(now + RELEASE_DELAY_MS);
+  json.money_release_status = 'pending';
+  json.authorization_code ??= String(100000 + (record.id % 900000));
+  applyAmounts(record, true);
+}
+
+export function touch(record: PaymentRecord, now: number): void {
+  record.json.date_last_updated = mpDate(now);
+}
+
+export function renderPayment(record: PaymentRecord): Json {
+  const { json } = record;
+  const payer = json.payer as Json;
+  const visible = PAYER_VISIBLE.has(json.status as string);
+  return {
+    ...json,
+    payer: visible
+      ? payer
+      : { ...payer, email: null, identification: { type: null, number: null } },
+    refunds: record.refunds.map((refund) => refund.json),
+  };
+}

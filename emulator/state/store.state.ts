@@ -1,0 +1,94 @@
+import type { PaymentMethodDef } from '../data/payment-methods.data';
+import type { Json } from '../common/body.util';
+import { IdSequence } from '../common/ids.util';
+import { IdempotencyStore } from './idempotency.state';
+
+export interface Cardholder {
+  name: string;
+  identification: { type: string | null; number: string | null };
+}
+
+/** What a card token or a saved card knows of the card. The emulator keeps the number: it is fake. */
+export interface CardData {
+  number: string;
+  expiration_month: number;
+  expiration_year: number;
+  cardholder: Cardholder;
+  method: PaymentMethodDef;
+}
+
+export interface CardTokenRecord {
+  id: string;
+  userId: number;
+  liveMode: boolean;
+  card: CardData;
+  securityCodeLength: number;
+  cardId: string | null;
+  createdAt: number;
+  dueAt: number;
+  used: boolean;
+}
+
+export interface SavedCardRecord {
+  id: string;
+  userId: number;
+  liveMode: boolean;
+  customerId: string;
+  card: CardData;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CustomerRecord {
+  id: string;
+  userId: number;
+  liveMode: boolean;
+  fields: Json;
+  cardIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RefundRecord {
+  json: Json & { id: number; amount: number };
+}
+
+export interface PaymentRecord {
+  id: number;
+  userId: number;
+  decimals: number;
+  /** What was charged (or is reserved, while authorized), in minor units. */
+  amountMinor: number;
+  refundedMinor: number;
+  notificationUrl: string | null;
+  json: Json;
+  refunds: RefundRecord[];
+  createdAt: number;
+}
+
+/** All emulated Mercado Pago state, in memory. Every record names the seller that owns it. */
+export class EmulatorStore {
+  readonly payments = new Map<number, PaymentRecord>();
+  readonly cardTokens = new Map<string, CardTokenRecord>();
+  readonly customers = new Map<string, CustomerRecord>();
+  readonly cards = new Map<string, SavedCardRecord>();
+  readonly idempotency = new IdempotencyStore();
+  readonly paymentIds = new IdSequence(13_100_000_000);
+  readonly refundIds = new IdSequence(1_010_000_000);
+  readonly cardIds = new IdSequence(1_700_000_000_000);
+  readonly notificationIds = new IdSequence(110_000_000_000);
+
+  /** The record if it exists and belongs to this seller: another seller gets "not found". */
+  owned<K, T extends { userId: number }>(map: Map<K, T>, id: K, userId: number): T | null {
+    const record = map.get(id);
+    return record && record.userId === userId ? record : null;
+  }
+
+  clear(): void {
+    this.payments.clear();
+    this.cardTokens.clear();
+    this.customers.clear();
+    this.cards.clear();
+    this.idempotency.clear();
+  }
+}
