@@ -1,0 +1,22 @@
+import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Every state change announces itself here, in the same transaction as the change, so an event
+ * exists exactly when the change does; delivery to subscribers reads from this table.
+ */
+export const outboxEvents = pgTable(
+  'outbox_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('outbox_events_subject_idx').on(t.subjectId, t.createdAt),
+    index('outbox_events_created_at_idx').on(t.createdAt),
+  ],
+);
+
+export type OutboxEventRow = typeof outboxEvents.$inferSelect;
