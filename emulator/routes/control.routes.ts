@@ -34,7 +34,12 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
 
   app.post<{ Params: { id: string } }>(`${p}/payments/:id/transition`, (request) => {
     const body = asRecord(request.body);
-    return ctx.payments.transition(Number(request.params.id), body.status, body.status_detail);
+    return ctx.payments.transition(
+      Number(request.params.id),
+      body.status,
+      body.status_detail,
+      body.force === true,
+    );
   });
 
   app.post<{ Params: { id: string } }>(`${p}/card-tokens/:id/expire`, (request) => {

@@ -48,6 +48,7 @@ export async function cardToken(
   name = 'APRO',
   cardNumber = MLB_MASTER,
   accessToken?: string,
+  identification: { type: string; number: string } = MLB_CPF,
 ): Promise<string> {
   // The SDK's CardTokenCreateBody type has no `cardholder`, though the API needs it.
   const body = {
@@ -55,7 +56,7 @@ export async function cardToken(
     security_code: cardNumber.startsWith('3') ? '1234' : '123',
     expiration_month: '11',
     expiration_year: '2030',
-    cardholder: { name, identification: MLB_CPF },
+    cardholder: { name, identification },
   };
   const token = await new CardToken(mp(accessToken)).create({ body });
   return token.id as string;
