@@ -110,7 +110,7 @@ describe('customers and saved cards through the official SDK', () => {
     });
 
     const token = await new CardToken(mp()).create({
-      body: { card_id: card.id as string, security_code: '123' },
+      body: { card_id: card.id, security_code: '123' },
     });
     const payment = await new Payment(mp()).create({
       body: paymentBody(token.id as string, { payer: { type: 'customer', id: customerId } }),
@@ -133,7 +133,7 @@ describe('customers and saved cards through the official SDK', () => {
       body: { token: await cardToken('APRO') },
     });
     const token = await new CardToken(mp()).create({
-      body: { card_id: card.id as string, security_code: '123' },
+      body: { card_id: card.id, security_code: '123' },
     });
 
     const attempt = new Payment(mp()).create({
