@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { loggerParams } from './common/logging/logging';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -27,6 +28,7 @@ export class AppModule {
         MetricsModule,
         MercadoPagoModule,
         AuthModule,
+        CredentialsModule,
         HealthModule,
       ],
     };
