@@ -64,6 +64,9 @@ export class NotificationSender implements PaymentEvents {
   private held: Delivery[] = [];
   private heldTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<http.ClientRequest>();
+  /** Bumped by reset/close: answers to requests of an earlier generation are ignored. */
+  private generation = 0;
+  private closed = false;
   private readonly agents = {
     http: new http.Agent({ keepAlive: true }),
     https: new https.Agent({ keepAlive: true }),
@@ -78,6 +81,7 @@ export class NotificationSender implements PaymentEvents {
   ) {}
 
   paymentChanged(record: PaymentRecord, action: PaymentAction): void {
+    if (this.closed) return;
     const account = this.accounts.byUserId(record.userId);
     const target =
       record.notificationUrl ?? account?.notification_url ?? this.options.notificationUrl;
@@ -143,6 +147,7 @@ export class NotificationSender implements PaymentEvents {
 
   /** Forgets everything; timers themselves are cleared by the caller's Timers. */
   reset(): void {
+    this.generation += 1;
     for (const retry of this.pending.values()) this.timers.cancel(retry.timer);
     this.pending.clear();
     if (this.heldTimer) this.timers.cancel(this.heldTimer);
@@ -154,6 +159,7 @@ export class NotificationSender implements PaymentEvents {
   }
 
   close(): void {
+    this.closed = true;
     this.reset();
     this.agents.http.destroy();
     this.agents.https.destroy();
@@ -215,9 +221,10 @@ export class NotificationSender implements PaymentEvents {
       timeout: this.options.deliveryTimeoutMs,
     });
     this.inFlight.add(request);
+    const generation = this.generation;
     let settled = false;
     const done = (status: number | null, error: string | null): void => {
-      if (settled) return;
+      if (settled || generation !== this.generation) return;
       settled = true;
       this.inFlight.delete(request);
       const ok = status !== null && status >= 200 && status < 300;

@@ -21,9 +21,13 @@ export async function startTestEmulator(
   options: Partial<EmulatorOptions> = {},
 ): Promise<RunningEmulator> {
   const emulator = await startEmulator({ port: 0, timeScale: 0.0001, logger: false, ...options });
-  // The SDK hard-codes its base URL; this static is the one lever it has.
-  (AppConfig as unknown as { BASE_URL: string }).BASE_URL = emulator.url;
+  pointSdkAt(emulator);
   return emulator;
+}
+
+/** The SDK hard-codes its base URL; this static is the one lever it has. */
+export function pointSdkAt(emulator: RunningEmulator): void {
+  (AppConfig as unknown as { BASE_URL: string }).BASE_URL = emulator.url;
 }
 
 /**
