@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MercadoPagoModule } from './mercadopago/mercadopago.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PaymentsModule } from './payments/payments.module';
 
 export interface AppModuleOptions {
   /** Where JSON logs go (stdout when unset); tests pass a stream to read them. */
@@ -29,6 +30,7 @@ export class AppModule {
         MercadoPagoModule,
         AuthModule,
         CredentialsModule,
+        PaymentsModule,
         HealthModule,
       ],
     };

@@ -1,5 +1,11 @@
-import { SetMetadata, applyDecorators } from '@nestjs/common';
+import {
+  ExecutionContext,
+  SetMetadata,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { ErrorBody } from '../common/errors/error-body';
 import type { Scope } from './scopes';
 
@@ -20,3 +26,12 @@ export const RequireScopes = (...scopes: Scope[]) =>
       description: `Token lacks scope ${scopes.join(', ')}`,
     }),
   );
+
+/** The authenticated caller, as set by the global guard. */
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext) => {
+    const principal = context.switchToHttp().getRequest<FastifyRequest>().principal;
+    if (!principal) throw new Error('CurrentPrincipal used on a public route');
+    return principal;
+  },
+);

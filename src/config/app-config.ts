@@ -30,6 +30,8 @@ export class AppConfig {
   readonly credentials: { rotationOverlapHours: number; allowSandboxInProduction: boolean };
   readonly adminToken?: string;
   readonly publicBaseUrl: string;
+  /** How often unsettled payments are re-read from Mercado Pago; 0 turns the sweep off. */
+  readonly reconcileIntervalSeconds: number;
 
   get isProduction(): boolean {
     return this.env === 'production';
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       allowSandboxInProduction: vars.ALLOW_SANDBOX_CREDENTIALS_IN_PRODUCTION,
     },
     adminToken: vars.ADMIN_TOKEN,
+    reconcileIntervalSeconds: vars.RECONCILE_INTERVAL_SECONDS,
     publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
   });
 }

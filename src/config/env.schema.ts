@@ -99,6 +99,12 @@ export class EnvironmentVariables {
   @IsBoolean()
   ALLOW_SANDBOX_CREDENTIALS_IN_PRODUCTION = false;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  RECONCILE_INTERVAL_SECONDS = 30;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { FactoryProvider, Logger } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -105,3 +105,10 @@ function readDevKey(path: string): Buffer {
   if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
   return key;
 }
+
+/** How the service and the re-seal command get their box. */
+export const secretBoxProvider: FactoryProvider<SecretBox> = {
+  provide: SecretBox,
+  useFactory: (config: AppConfig) => SecretBox.fromConfig(config),
+  inject: [AppConfig],
+};

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { MercadoPagoAccounts } from '../credentials/mercadopago-accounts.port';
 import { MercadoPagoAccountsAdapter } from './mercadopago-accounts.adapter';
 import { MercadoPagoEndpoint } from './mercadopago-endpoint';
+import { MercadoPagoPaymentGateway } from './mercadopago-payment.gateway';
+import { PaymentGateway } from '../payments/payment-gateway.port';
 
 /** The adapter: the only module that imports the `mercadopago` SDK or knows its JSON. */
 @Global()
@@ -9,7 +11,8 @@ import { MercadoPagoEndpoint } from './mercadopago-endpoint';
   providers: [
     MercadoPagoEndpoint,
     { provide: MercadoPagoAccounts, useClass: MercadoPagoAccountsAdapter },
+    { provide: PaymentGateway, useClass: MercadoPagoPaymentGateway },
   ],
-  exports: [MercadoPagoEndpoint, MercadoPagoAccounts],
+  exports: [MercadoPagoEndpoint, MercadoPagoAccounts, PaymentGateway],
 })
 export class MercadoPagoModule {}

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Secret } from '../common/secret';
+import { loadConfig } from '../config/app-config';
+import { DEV_KEY_FILE, SecretBox, UnknownKeyError, keyIdOf } from './secret-box';
+
+describe('SecretBox', () => {
+  const secret = new Secret('APP_USR-123-010203-abc-456');
+
+  it('should open what it sealed, with a fresh IV each time', () => {
+    const box = new SecretBox(randomBytes(32));
+    const first = box.seal(secret);
+    const second = box.seal(secret);
+    expect(first.blob.equals(second.blob)).toBe(false);
+    expect(first.blob.toString('latin1')).not.toContain(secret.reveal());
+    expect(box.open(first).reveal()).toBe(secret.reveal());
+  });
+
+  it('should name keys by the first 8 hex characters of their SHA-256', () => {
+    const key = Buffer.alloc(32, 1);
+    expect(keyIdOf(key)).toBe('72cd6e84');
+    expect(new SecretBox(key).seal(secret).keyId).toBe('72cd6e84');
+  });
+
+  it('should refuse a tampered blob and a key it does not hold', () => {
+    const box = new SecretBox(randomBytes(32));
+    const sealed = box.seal(secret);
+    const tampered = Buffer.from(sealed.blob);
+    tampered[tampered.length - 1] ^= 1;
+    expect(() => box.open({ ...sealed, blob: tampered })).toThrow();
+    expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(UnknownKeyError);
+  });
+
+  it('should open values sealed under the previous key while sealing under the current one', () => {
+    const previous = randomBytes(32);
+    const sealed = new SecretBox(previous).seal(secret);
+    const box = new SecretBox(randomBytes(32), [previous]);
+    expect(box.open(sealed).reveal()).toBe(secret.reveal());
+    expect(box.seal(secret).keyId).toBe(box.currentKeyId);
+  });
+
+  it('should generate a development key once, readable only by its owner, with a warning', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'secret-box-'));
+    try {
+      const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir });
+      const warn = jest.fn();
+      const logger = { warn } as unknown as Parameters<typeof SecretBox.fromConfig>[1];
+      const first = SecretBox.fromConfig(config, logger);
+      const path = join(dataDir, DEV_KEY_FILE);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('CREDENTIALS_ENCRYPTION_KEY'));
+      expect(warn.mock.calls.join('')).not.toContain(readFileSync(path, 'utf8').trim());
+      const second = SecretBox.fromConfig(config, logger);
+      expect(second.currentKeyId).toBe(first.currentKeyId);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { Payment, PaymentRefund } from 'mercadopago';
+import { toMajorNumber } from '../common/money';
+import { Secret } from '../common/secret';
+import {
+  CreatePaymentRequest,
+  GatewayPayment,
+  GatewayRefund,
+  PaymentGateway,
+} from '../payments/payment-gateway.port';
+import { toGatewayPayment, toGatewayRefund, toPaymentBody } from './mercadopago-payment.mapper';
+import { sdkConfig, toGatewayError } from './mercadopago-sdk';
+
+async function call<T>(action: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toGatewayError(error, action);
+  }
+}
+
+/** PaymentGateway on the official SDK: a new config per call, an explicit key on every write. */
+@Injectable()
+export class MercadoPagoPaymentGateway extends PaymentGateway {
+  async createPayment(
+    accessToken: Secret,
+    request: CreatePaymentRequest,
+    idempotencyKey: string,
+  ): Promise<GatewayPayment> {
+    const response = await call('create payment', () =>
+      new Payment(sdkConfig(accessToken)).create({
+        body: toPaymentBody(request),
+        requestOptions: { idempotencyKey },
+      }),
+    );
+    return toGatewayPayment(response);
+  }
+
+  async getPayment(accessToken: Secret, mercadopagoId: number): Promise<GatewayPayment> {
+    const response = await call('get payment', () =>
+      new Payment(sdkConfig(accessToken)).get({ id: mercadopagoId }),
+    );
+    return toGatewayPayment(response);
+  }
+
+  async capture(
+    accessToken: Secret,
+    mercadopagoId: number,
+    amount: { minor: number; currencyId: string } | undefined,
+    idempotencyKey: string,
+  ): Promise<GatewayPayment> {
+    const response = await call('capture payment', () =>
+      new Payment(sdkConfig(accessToken)).capture({
+        id: mercadopagoId,
+        transaction_amount: amount && toMajorNumber(amount.minor, amount.currencyId),
+        requestOptions: { idempotencyKey },
+      }),
+    );
+    return toGatewayPayment(response);
+  }
+
+  async cancel(
+    accessToken: Secret,
+    mercadopagoId: number,
+    idempotencyKey: string,
+  ): Promise<GatewayPayment> {
+    const response = await call('cancel payment', () =>
+      new Payment(sdkConfig(accessToken)).cancel({
+        id: mercadopagoId,
+        requestOptions: { idempotencyKey },
+      }),
+    );
+    return toGatewayPayment(response);
+  }
+
+  async refund(
+    accessToken: Secret,
+    mercadopagoId: number,
+    amount: { minor?: number; currencyId: string },
+    idempotencyKey: string,
+  ): Promise<GatewayRefund> {
+    const client = new PaymentRefund(sdkConfig(accessToken));
+    const requestOptions = { idempotencyKey };
+    const response = await call('refund payment', () =>
+      amount.minor !== undefined
+        ? client.create({
+            payment_id: mercadopagoId,
+            body: { amount: toMajorNumber(amount.minor, amount.currencyId) },
+            requestOptions,
+          })
+        : client.total({ payment_id: mercadopagoId, requestOptions }),
+    );
+    return toGatewayRefund(response, amount.currencyId);
+  }
+}

@@ -1,0 +1,197 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGatewayTimeoutResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { ErrorBody } from '../common/errors/error-body';
+import { checkIdempotencyKey } from '../idempotency/idempotency.service';
+import { CaptureDto, PaymentCreateDto, RefundCreateDto } from './dto/payment-create.dto';
+import { PaymentListQuery } from './dto/payment-list.query';
+import { PaymentDto, PaymentListDto, RefundDto, RefundListDto } from './dto/payment.dto';
+import { decodeCursor, encodeCursor } from './payment-cursor';
+import { IdempotentResult, PaymentsService } from './payments.service';
+import { RefundsService } from './refunds.service';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: true,
+  description: '1–255 printable characters, unique per operation; kept 24 h per calling token',
+};
+const uuid = new ParseUUIDPipe();
+
+/** Replays carry Idempotent-Replayed; a stored error gets this request's id. */
+function answer(reply: FastifyReply, result: IdempotentResult<unknown>): unknown {
+  void reply.status(result.status);
+  if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  const body = result.body as { error?: Record<string, unknown> };
+  return body.error ? { error: { ...body.error, request_id: String(reply.request.id) } } : body;
+}
+
+@ApiTags('payments')
+@Controller('v1/payments')
+@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; each bad field listed' })
+export class PaymentsController {
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly refunds: RefundsService,
+  ) {}
+
+  @Post()
+  @RequireScopes('payments:write')
+  @ApiOperation({ summary: 'Charge a card token; a declined card is a 201 with status rejected' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'CREDENTIAL_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'IDEMPOTENCY_IN_PROGRESS' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'IDEMPOTENCY_KEY_REUSED, GATEWAY_REJECTED (nothing charged), CREDENTIAL_*',
+  })
+  @ApiBadGatewayResponse({
+    type: ErrorBody,
+    description: 'GATEWAY_UNAVAILABLE: retry with the same key',
+  })
+  @ApiGatewayTimeoutResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE (timeout)' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body() body: PaymentCreateDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return answer(reply, await this.payments.create(principal, checkIdempotencyKey(key), body));
+  }
+
+  @Get()
+  @RequireScopes('payments:read')
+  @ApiOperation({ summary: 'List payments, newest first, with filters and cursor pages' })
+  @ApiOkResponse({ type: PaymentListDto })
+  async list(@Query() query: PaymentListQuery): Promise<PaymentListDto> {
+    const limit = query.limit ?? 20;
+    const rows = await this.payments.list(
+      {
+        status: query.status,
+        externalReference: query.external_reference,
+        payerEmail: query.payer_email,
+        credentialId: query.credential_id,
+        createdFrom: query.created_from ? new Date(query.created_from) : undefined,
+        createdTo: query.created_to ? new Date(query.created_to) : undefined,
+      },
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map((row) => PaymentDto.from(row)),
+      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  @Get(':id')
+  @RequireScopes('payments:read')
+  @ApiOperation({ summary: 'One payment' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  async get(@Param('id', uuid) id: string): Promise<PaymentDto> {
+    return PaymentDto.from(await this.payments.get(id));
+  }
+
+  @Post(':id/refunds')
+  @RequireScopes('refunds:write')
+  @ApiOperation({ summary: 'Refund all that is left (no body) or part (`amount`)' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: RefundDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description: 'PAYMENT_INVALID_STATE, IDEMPOTENCY_IN_PROGRESS',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'REFUND_EXCEEDS_AVAILABLE, IDEMPOTENCY_KEY_REUSED, GATEWAY_REJECTED',
+  })
+  @ApiBadGatewayResponse({
+    type: ErrorBody,
+    description: 'GATEWAY_UNAVAILABLE: retry with the same key',
+  })
+  async refund(
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Param('id', uuid) id: string,
+    @Body() body: RefundCreateDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return answer(reply, await this.refunds.create(principal, checkIdempotencyKey(key), id, body));
+  }
+
+  @Get(':id/refunds')
+  @RequireScopes('payments:read')
+  @ApiOperation({ summary: 'The refunds of a payment' })
+  @ApiOkResponse({ type: RefundListDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  async listRefunds(@Param('id', uuid) id: string): Promise<RefundListDto> {
+    return { data: await this.refunds.list(id) };
+  }
+
+  @Post(':id/capture')
+  @HttpCode(200)
+  @RequireScopes('payments:write')
+  @ApiOperation({ summary: 'Capture an authorized payment, optionally a smaller amount' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiConflictResponse({ type: ErrorBody, description: 'PAYMENT_INVALID_STATE' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED',
+  })
+  @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
+  async capture(@Param('id', uuid) id: string, @Body() body: CaptureDto): Promise<PaymentDto> {
+    return PaymentDto.from(await this.payments.capture(id, body.amount));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @RequireScopes('payments:write')
+  @ApiOperation({ summary: 'Cancel a pending, in-process or authorized payment' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiConflictResponse({ type: ErrorBody, description: 'PAYMENT_INVALID_STATE' })
+  @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
+  async cancel(@Param('id', uuid) id: string): Promise<PaymentDto> {
+    return PaymentDto.from(await this.payments.cancel(id));
+  }
+
+  @Post(':id/sync')
+  @HttpCode(200)
+  @RequireScopes('payments:write')
+  @ApiOperation({ summary: 'Re-read the payment from Mercado Pago now' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiConflictResponse({ type: ErrorBody, description: 'PAYMENT_BUSY' })
+  @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
+  async sync(@Param('id', uuid) id: string): Promise<PaymentDto> {
+    return PaymentDto.from(await this.payments.sync(id));
+  }
+}

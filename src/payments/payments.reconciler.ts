@@ -1,0 +1,55 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentsService } from './payments.service';
+
+const BATCH = 20;
+
+/**
+ * Covers lost notifications and unanswered calls: periodically re-reads payments that are still
+ * submitting, pending, in process or authorized, each with exponential back-off.
+ */
+@Injectable()
+export class PaymentsReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Reconciler');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly payments: PaymentsRepository,
+    private readonly service: PaymentsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const seconds = this.config.reconcileIntervalSeconds;
+    if (seconds === 0) return;
+    this.timer = setInterval(() => void this.runOnce(), seconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One sweep; returns how many payments it re-read. Overlapping calls share one sweep. */
+  runOnce(): Promise<number> {
+    this.running ??= this.sweep().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweep(): Promise<number> {
+    const due = await this.payments.claimDueForSync(BATCH);
+    for (const payment of due) {
+      try {
+        await this.service.sync(payment.id);
+      } catch (error) {
+        this.logger.warn(
+          `Payment ${payment.id} (${payment.status}) not settled yet: ${(error as Error).message}`,
+        );
+      }
+    }
+    return due.length;
+  }
+}
