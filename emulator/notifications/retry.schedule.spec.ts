@@ -9,8 +9,7 @@ describe('notification retry schedules', () => {
     );
 
     expect(gaps.slice(0, 3)).toEqual([15 * MINUTE, 15 * MINUTE, 15 * MINUTE]);
-    for (let i = 3; i < gaps.length; i++)
-      expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1] as number);
+    for (let i = 3; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]);
     expect(gaps[3]).toBeGreaterThan(15 * MINUTE);
   });
 
