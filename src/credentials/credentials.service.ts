@@ -370,23 +370,26 @@ export class CredentialsService {
   private secretChanges(row: CredentialRow | undefined, secrets: NewSecrets): CredentialChanges {
     const now = new Date();
     const changes: CredentialChanges = {};
+    // [sealed blob, key id, hint, set at], in the column order each secret has.
+    const sealedWithHint = (secret: Secret) => {
+      const { blob, keyId } = this.box.seal(secret);
+      return [blob, keyId, secret.hint(), now] as const;
+    };
     if (secrets.accessToken) {
-      const sealed = this.box.seal(secrets.accessToken);
-      Object.assign(changes, {
-        accessTokenSealed: sealed.blob,
-        accessTokenKeyId: sealed.keyId,
-        accessTokenHint: secrets.accessToken.hint(),
-        accessTokenSetAt: now,
-      });
+      [
+        changes.accessTokenSealed,
+        changes.accessTokenKeyId,
+        changes.accessTokenHint,
+        changes.accessTokenSetAt,
+      ] = sealedWithHint(secrets.accessToken);
     }
     if (secrets.webhookSecret) {
-      const sealed = this.box.seal(secrets.webhookSecret);
-      Object.assign(changes, {
-        webhookSecretSealed: sealed.blob,
-        webhookSecretKeyId: sealed.keyId,
-        webhookSecretHint: secrets.webhookSecret.hint(),
-        webhookSecretSetAt: now,
-      });
+      [
+        changes.webhookSecretSealed,
+        changes.webhookSecretKeyId,
+        changes.webhookSecretHint,
+        changes.webhookSecretSetAt,
+      ] = sealedWithHint(secrets.webhookSecret);
       const overlapMs = this.config.credentials.rotationOverlapHours * HOUR_MS;
       const keep = row?.webhookSecretSealed && overlapMs > 0;
       Object.assign(changes, {
