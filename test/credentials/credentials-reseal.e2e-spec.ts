@@ -32,9 +32,7 @@ async function keyIds(t: TestApp): Promise<string[]> {
   const result = await t.database.db.execute(
     sql`SELECT access_token_key_id, webhook_secret_key_id FROM credentials`,
   );
-  return (result as { rows: Record<string, string>[] }).rows.flatMap((row) =>
-    Object.values(row),
-  );
+  return (result as { rows: Record<string, string>[] }).rows.flatMap((row) => Object.values(row));
 }
 
 describe('Re-sealing credentials under a new key', () => {
