@@ -19,6 +19,7 @@ export class AppConfig {
   readonly database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   readonly dataDir: string;
   readonly mercadoPago: MercadoPagoTarget;
+  readonly mercadoPagoClient: { timeoutMs: number; maxRetries: number };
   readonly seedCredentials: {
     accessToken?: string;
     publicKey?: string;
@@ -94,6 +95,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       : { kind: 'pglite', dataDir: vars.DATA_DIR },
     dataDir: vars.DATA_DIR,
     mercadoPago,
+    mercadoPagoClient: {
+      timeoutMs: vars.MERCADOPAGO_TIMEOUT_MS,
+      maxRetries: vars.MERCADOPAGO_MAX_RETRIES,
+    },
     seedCredentials: {
       accessToken: vars.MERCADOPAGO_ACCESS_TOKEN,
       publicKey: vars.MERCADOPAGO_PUBLIC_KEY,

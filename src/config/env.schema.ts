@@ -105,6 +105,18 @@ export class EnvironmentVariables {
   @Max(3600)
   RECONCILE_INTERVAL_SECONDS = 30;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  MERCADOPAGO_TIMEOUT_MS = 8000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  MERCADOPAGO_MAX_RETRIES = 2;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -11,6 +11,7 @@ import {
   Req,
 } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -60,6 +61,10 @@ export class CredentialsController {
   @ApiCreatedResponse({ type: CredentialDto })
   @ApiBadRequestResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'CREDENTIAL_NAME_TAKEN' })
+  @ApiBadGatewayResponse({
+    type: ErrorBody,
+    description: 'GATEWAY_UNAVAILABLE: the live check got no answer',
+  })
   @ApiUnprocessableEntityResponse({
     type: ErrorBody,
     description: 'CREDENTIAL_INVALID (formats, site, mode) or CREDENTIAL_CHECK_FAILED (live check)',
@@ -149,6 +154,10 @@ export class CredentialsController {
   @ApiOkResponse({ type: CredentialDto })
   @ApiBadRequestResponse({ type: ErrorBody })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'CREDENTIAL_NOT_FOUND' })
+  @ApiBadGatewayResponse({
+    type: ErrorBody,
+    description: 'GATEWAY_UNAVAILABLE: the live check got no answer',
+  })
   @ApiUnprocessableEntityResponse({
     type: ErrorBody,
     description: 'CREDENTIAL_INVALID or CREDENTIAL_CHECK_FAILED',

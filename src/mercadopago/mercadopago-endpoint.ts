@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { setSdkBaseUrl } from './mercadopago-sdk';
+import { configureSdk } from './mercadopago-sdk';
 
 /**
  * Where Mercado Pago calls go. Outside production with no MERCADOPAGO_API_URL, the offline
@@ -52,7 +52,7 @@ export class MercadoPagoEndpoint implements OnModuleInit, OnApplicationShutdown 
           'set MERCADOPAGO_API_URL to use another',
       );
     }
-    setSdkBaseUrl(this.url);
+    configureSdk(this.url, this.config.mercadoPagoClient);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -7,20 +7,23 @@ import {
   GatewayUnavailableError,
 } from '../common/errors/gateway-errors';
 
-/** One attempt may take this long; with the SDK's retries a call stays well under a minute. */
-export const SDK_TIMEOUT_MS = 8_000;
-export const SDK_MAX_RETRIES = 2;
+export interface SdkTuning {
+  /** Per attempt. The SDK's default is 60 s, up to ~4 minutes for one call with its retries. */
+  timeoutMs: number;
+  /** The SDK retries 429/5xx/network itself, with the same idempotency key. */
+  maxRetries: number;
+}
+
+let tuning: SdkTuning = { timeoutMs: 8_000, maxRetries: 2 };
 
 /**
  * The SDK hard-codes https://api.mercadopago.com; this static is its only lever (the package is
- * pinned exactly for it, and a test fails if an upgrade moves it).
+ * pinned exactly for it, and a test fails if an upgrade moves it). Being a static, it is
+ * process-wide: one process talks to one Mercado Pago.
  */
-export function setSdkBaseUrl(url: string): void {
-  (SdkAppConfig as unknown as { BASE_URL: string }).BASE_URL = url;
-}
-
-export function sdkBaseUrl(): string {
-  return SdkAppConfig.BASE_URL;
+export function configureSdk(baseUrl: string, settings: SdkTuning): void {
+  (SdkAppConfig as unknown as { BASE_URL: string }).BASE_URL = baseUrl;
+  tuning = settings;
 }
 
 /**
@@ -31,8 +34,8 @@ export function sdkConfig(accessToken: Secret): MercadoPagoConfig {
   return new MercadoPagoConfig({
     accessToken: accessToken.reveal(),
     options: {
-      timeout: SDK_TIMEOUT_MS,
-      maxRetries: SDK_MAX_RETRIES,
+      timeout: tuning.timeoutMs,
+      maxRetries: tuning.maxRetries,
       initialDelay: 200,
       maxDelay: 2_000,
     },
