@@ -17,7 +17,8 @@ export interface RecordedRequest {
   headers: Record<string, unknown>;
   body: unknown;
   status: number;
-  at: string;
+  /** Epoch ms; the control API shows it as an ISO date. */
+  at: number;
 }
 
 /** Everything the route modules share; one per running emulator. */

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { MpError, errorBody } from './common/mp-error.util';
 import type { EmulatorOptions } from './emulator.config';
 import type { EmulatorContext, RecordedRequest } from './emulator.context';
@@ -98,47 +98,58 @@ async function applyFault(ctx: EmulatorContext, fault: RouteFault): Promise<numb
 function registerHooks(app: FastifyInstance, ctx: EmulatorContext): void {
   const afterFaults = new WeakMap<FastifyRequest, RouteFault>();
   const isControl = (request: FastifyRequest) => request.url.startsWith(CONTROL_PREFIX);
+  const fail = (reply: FastifyReply, fault: RouteFault, status: number): string => {
+    if (fault.retry_after !== null) reply.header('retry-after', String(fault.retry_after));
+    reply.code(status).type('application/json');
+    return faultBody(fault, status);
+  };
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (isControl(request)) return;
-    const path = request.url.split('?', 1)[0] ?? request.url;
-    const fault = ctx.faults.forRequest(request.method, request.routeOptions.url, path);
-    if (!fault) return;
+  // Callback-style hooks: the common no-fault path stays free of promises.
+  app.addHook('onRequest', (request, reply, done) => {
+    const fault = isControl(request)
+      ? null
+      : ctx.faults.forRequest(request.method, request.routeOptions.url, pathOf(request));
+    if (!fault) return done();
     if (fault.after) {
       afterFaults.set(request, fault);
-      return;
+      return done();
     }
-    const status = await applyFault(ctx, fault);
-    if (status === null) return;
-    if (fault.retry_after !== null) reply.header('retry-after', String(fault.retry_after));
-    return reply.code(status).type('application/json').send(faultBody(fault, status));
+    applyFault(ctx, fault).then(
+      (status) => (status === null ? done() : reply.send(fail(reply, fault, status))),
+      done,
+    );
   });
 
   // An `after` fault lets the work happen (the payment exists) and then loses the answer.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const fault = afterFaults.get(request);
-    if (!fault) return payload;
-    const status = await applyFault(ctx, fault);
-    if (status === null) return payload;
-    if (fault.retry_after !== null) reply.header('retry-after', String(fault.retry_after));
-    reply.code(status);
-    return faultBody(fault, status);
+    if (!fault) return done(null, payload);
+    applyFault(ctx, fault).then(
+      (status) => done(null, status === null ? payload : fail(reply, fault, status)),
+      done,
+    );
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (isControl(request)) return;
-    const path = request.url.split('?', 1)[0] ?? request.url;
-    ctx.requests.push({
-      method: request.method,
-      path,
-      route: request.routeOptions.url ?? null,
-      query: request.query as Record<string, unknown>,
-      headers: request.headers,
-      body: request.body ?? null,
-      status: reply.statusCode,
-      at: new Date().toISOString(),
-    });
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!isControl(request)) {
+      ctx.requests.push({
+        method: request.method,
+        path: pathOf(request),
+        route: request.routeOptions.url ?? null,
+        query: request.query as Record<string, unknown>,
+        headers: request.headers,
+        body: request.body ?? null,
+        status: reply.statusCode,
+        at: Date.now(),
+      });
+    }
+    done();
   });
+}
+
+function pathOf(request: FastifyRequest): string {
+  const query = request.url.indexOf('?');
+  return query === -1 ? request.url : request.url.slice(0, query);
 }
 
 export interface BuiltEmulator {

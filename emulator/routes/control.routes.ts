@@ -83,10 +83,12 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
   app.get<Query>(`${p}/requests`, (request) => {
     const { method, path, limit } = request.query;
     const upper = method?.toUpperCase();
-    return ctx.requests.list(
-      (r) => (!upper || r.method === upper) && (!path || r.path === path || r.route === path),
-      limit ? Number(limit) : undefined,
-    );
+    return ctx.requests
+      .list(
+        (r) => (!upper || r.method === upper) && (!path || r.path === path || r.route === path),
+        limit ? Number(limit) : undefined,
+      )
+      .map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
   });
 
   app.post(`${p}/reset`, (_request, reply) => {
