@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { Executor } from '../database/database';
 import { OutboxEventRow, outboxEvents } from './outbox.schema';
 
@@ -13,7 +13,11 @@ export interface NewEvent {
 export class OutboxRepository {
   /** Call with the transaction that makes the change the events announce. */
   async append(tx: Executor, events: NewEvent[]): Promise<void> {
-    if (events.length > 0) await tx.insert(outboxEvents).values(events);
+    if (events.length === 0) return;
+    // clock_timestamp(), unlike now(), moves within a transaction: events keep their order.
+    await tx
+      .insert(outboxEvents)
+      .values(events.map((event) => ({ ...event, createdAt: sql`clock_timestamp()` })));
   }
 
   forSubject(executor: Executor, subjectId: string): Promise<OutboxEventRow[]> {

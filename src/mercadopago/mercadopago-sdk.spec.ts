@@ -21,7 +21,10 @@ describe('the official SDK, as the adapter drives it', () => {
     configureSdk(`http://127.0.0.1:${port}`, { timeoutMs: 2000, maxRetries: 0 });
 
     const token = new Secret('TEST-123');
-    await new Payment(sdkConfig(token)).cancel({ id: 42, requestOptions: { idempotencyKey: 'k-1' } });
+    await new Payment(sdkConfig(token)).cancel({
+      id: 42,
+      requestOptions: { idempotencyKey: 'k-1' },
+    });
     expect(seen).toEqual({ url: '/v1/payments/42', auth: 'Bearer TEST-123', key: 'k-1' });
 
     // A new config per call: the previous call's key must not stick (sdk-nodejs #481).

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { PaymentsReconciler } from '../../src/payments/payments.reconciler';
+import { TestApp, bearer, startTestApp } from '../support/test-app';
+import { cardToken, chargesAt, emulator, paymentBody, postPayment } from '../support/payments';
+
+describe('When Mercado Pago fails or does not answer', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        MERCADOPAGO_TIMEOUT_MS: '300',
+        MERCADOPAGO_MAX_RETRIES: '1',
+        RECONCILE_INTERVAL_SECONDS: '0',
+      },
+    });
+  });
+  afterAll(() => t.close());
+  afterEach(() => emulator(t, 'DELETE', '/__emulator/faults'));
+
+  const fault = (spec: Record<string, unknown>) =>
+    emulator(t, 'POST', '/__emulator/faults', { method: 'POST', path: '/v1/payments', ...spec });
+
+  it('should answer 502, keep the payment submitting, and settle it on a retry with the same key', async () => {
+    await fault({ status: 500 });
+    const key = randomUUID();
+    const reference = `down-${key}`;
+    const body = paymentBody(await cardToken(t), { external_reference: reference });
+    const failed = await postPayment(t, body, key);
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('GATEWAY_UNAVAILABLE');
+
+    const held = await t
+      .http()
+      .get(`/v1/payments?external_reference=${reference}`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(held.body.data).toMatchObject([{ status: 'submitting', mercadopago_id: null }]);
+
+    await emulator(t, 'DELETE', '/__emulator/faults');
+    const retried = await postPayment(t, body, key).expect(201);
+    expect(retried.body).toMatchObject({ id: held.body.data[0].id, status: 'approved' });
+    expect(await chargesAt(t, reference)).toBe(1);
+  });
+
+  it('should not charge twice when Mercado Pago charged but the answer was lost', async () => {
+    // Mercado Pago creates the payment, then the answer is a 500 every time (both SDK attempts).
+    await fault({ status: 500, after: true, count: 2 });
+    const key = randomUUID();
+    const reference = `lost-${key}`;
+    const body = paymentBody(await cardToken(t), { external_reference: reference });
+    expect((await postPayment(t, body, key)).status).toBe(502);
+    expect(await chargesAt(t, reference)).toBe(1);
+
+    const retried = await postPayment(t, body, key).expect(201);
+    expect(retried.body.status).toBe('approved');
+    expect(await chargesAt(t, reference)).toBe(1);
+  });
+
+  it('should answer 504 on a timeout and let the reconciler settle the payment', async () => {
+    await fault({ timeout: true, after: true, count: 2 });
+    const key = randomUUID();
+    const reference = `timeout-${key}`;
+    const body = paymentBody(await cardToken(t), { external_reference: reference });
+    const failed = await postPayment(t, body, key);
+    expect(failed.status).toBe(504);
+    expect(failed.body.error.code).toBe('GATEWAY_UNAVAILABLE');
+
+    // The reconciler's next pass is due later; bring it forward instead of waiting.
+    await t.database.db.execute(
+      sql`UPDATE payments SET next_sync_at = now() WHERE external_reference = ${reference}`,
+    );
+    expect(await t.app.get(PaymentsReconciler).runOnce()).toBeGreaterThanOrEqual(1);
+
+    const settled = await t
+      .http()
+      .get(`/v1/payments?external_reference=${reference}`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(settled.body.data).toMatchObject([{ status: 'approved' }]);
+    expect(await chargesAt(t, reference)).toBe(1);
+    // The caller's own retry now gets the settled answer.
+    const replay = await postPayment(t, body, key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toMatchObject({ status: 'approved' });
+  });
+
+  it('should record a refused request as failed, charge nothing, and say why', async () => {
+    const key = randomUUID();
+    const reference = `refused-${key}`;
+    const res = await postPayment(
+      t,
+      paymentBody('0123456789abcdef0123456789abcdef', { external_reference: reference }),
+      key,
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('GATEWAY_REJECTED');
+    expect(res.body.error.details.causes.length).toBeGreaterThan(0);
+    const list = await t
+      .http()
+      .get(`/v1/payments?external_reference=${reference}`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(list.body.data).toMatchObject([{ status: 'failed', mercadopago_id: null }]);
+    expect(await chargesAt(t, reference)).toBe(0);
+
+    const replay = await postPayment(
+      t,
+      paymentBody('0123456789abcdef0123456789abcdef', { external_reference: reference }),
+      key,
+    );
+    expect(replay.status).toBe(422);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.error).toMatchObject({
+      code: 'GATEWAY_REJECTED',
+      request_id: replay.headers['x-request-id'],
+    });
+  });
+});
