@@ -33,6 +33,15 @@ export class AppConfig {
   readonly publicBaseUrl: string;
   /** How often unsettled payments are re-read from Mercado Pago; 0 turns the sweep off. */
   readonly reconcileIntervalSeconds: number;
+  /** Mercado Pago notifications in: see the README's settings table. */
+  readonly webhooks: {
+    acceptIpn: boolean;
+    timestampToleranceSeconds: number;
+    /** 0 turns the periodic sweep off (the worker still wakes after each stored notification). */
+    workerIntervalMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+  };
 
   get isProduction(): boolean {
     return this.env === 'production';
@@ -115,6 +124,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     adminToken: vars.ADMIN_TOKEN,
     reconcileIntervalSeconds: vars.RECONCILE_INTERVAL_SECONDS,
+    webhooks: {
+      acceptIpn: vars.WEBHOOK_ACCEPT_IPN,
+      timestampToleranceSeconds: vars.WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+      workerIntervalMs: vars.WEBHOOK_WORKER_INTERVAL_MS,
+      maxAttempts: vars.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+    },
     publicBaseUrl: (vars.PUBLIC_BASE_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
   });
 }

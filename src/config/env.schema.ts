@@ -130,4 +130,32 @@ export class EnvironmentVariables {
   @IsNumber()
   @Min(0)
   EMULATOR_TIME_SCALE = 1;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ACCEPT_IPN = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  WEBHOOK_WORKER_INTERVAL_MS = 250;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_MAX_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  WEBHOOK_RETRY_BASE_MS = 1000;
 }
