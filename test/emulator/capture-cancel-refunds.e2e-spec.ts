@@ -6,7 +6,7 @@ import {
   PaymentRefund,
 } from 'mercadopago';
 import type { RunningEmulator } from '../../emulator';
-import { call, cardToken, key, mp, paymentBody, startTestEmulator } from './emulator.helper';
+import { call, cardToken, key, mp, paymentBody, pay, startTestEmulator } from './emulator.helper';
 
 describe('capture, cancel, refunds and search through the official SDK', () => {
   let emulator: RunningEmulator;
@@ -15,11 +15,6 @@ describe('capture, cancel, refunds and search through the official SDK', () => {
     emulator = await startTestEmulator();
   });
   afterAll(() => emulator.close());
-
-  async function pay(name: string, overrides: Record<string, unknown> = {}) {
-    const token = await cardToken(name);
-    return new Payment(mp()).create({ body: paymentBody(token, overrides), requestOptions: key() });
-  }
 
   describe('capture', () => {
     it('should capture the full authorized amount', async () => {

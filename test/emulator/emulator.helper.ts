@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import MercadoPagoConfig, { CardToken } from 'mercadopago';
+import MercadoPagoConfig, { CardToken, Payment } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import type { Options } from 'mercadopago/dist/types';
 import {
@@ -76,6 +76,12 @@ export function paymentBody(token: string, overrides: Record<string, unknown> = 
     payer: { email: 'test@testuser.com', identification: MLB_CPF },
     ...overrides,
   };
+}
+
+/** A card payment with the default seller; the cardholder name decides the outcome. */
+export async function pay(name = 'APRO', overrides: Record<string, unknown> = {}) {
+  const token = await cardToken(name);
+  return new Payment(mp()).create({ body: paymentBody(token, overrides), requestOptions: key() });
 }
 
 /** Parsed JSON answers, asserted field by field in the specs. */

@@ -13,6 +13,7 @@ import {
   key,
   mp,
   MLB_VISA,
+  pay,
   paymentBody,
   startTestEmulator,
 } from './emulator.helper';
@@ -27,11 +28,6 @@ describe('POST /v1/payments through the official SDK', () => {
     emulator = await startTestEmulator();
   });
   afterAll(() => emulator.close());
-
-  async function pay(name: string, overrides: Record<string, unknown> = {}) {
-    const token = await cardToken(name);
-    return new Payment(mp()).create({ body: paymentBody(token, overrides), requestOptions: key() });
-  }
 
   it('should approve a payment with APRO, answering 201 with the full Mercado Pago shape', async () => {
     const payment = await pay('APRO', {
