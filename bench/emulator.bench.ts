@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { EMULATOR_DEFAULT_ACCESS_TOKEN } from '../emulator/emulator.defaults';
@@ -58,6 +59,20 @@ async function post(url: string, body: string): Promise<{ id: string | number }>
   return (await response.json()) as { id: string | number };
 }
 
+/**
+ * CPU time the emulator process used, in ms (Linux /proc; clock ticks are 10 ms). The client and
+ * other work share this machine's cores, so requests per emulator CPU-second is the fairer
+ * capacity figure: it is what one core could serve were the emulator alone on it.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 interface Scenario {
   name: string;
   /** HTTP requests per operation, to also report operations per second. */
@@ -66,7 +81,8 @@ interface Scenario {
   options: Partial<autocannon.Options>;
 }
 
-async function run(url: string, scenario: Scenario): Promise<void> {
+async function run(url: string, scenario: Scenario, pid: number | undefined): Promise<void> {
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url: `${url}${scenario.path}`,
     connections: CONNECTIONS,
@@ -75,6 +91,11 @@ async function run(url: string, scenario: Scenario): Promise<void> {
     ...scenario.options,
   });
   const perSecond = result.requests.average;
+  const cpuAfter = cpuMs(pid);
+  const perCpuSecond =
+    cpuBefore === null || cpuAfter === null || cpuAfter === cpuBefore
+      ? 'n/a'
+      : String(Math.round((result.requests.total / (cpuAfter - cpuBefore)) * 1000));
   console.log(
     [
       scenario.name.padEnd(44),
@@ -86,6 +107,7 @@ async function run(url: string, scenario: Scenario): Promise<void> {
       `p99 ${result.latency.p99} ms`,
       `errors ${result.errors + result.timeouts}`,
       `non-2xx ${result.non2xx}`,
+      `${perCpuSecond} req per emulator CPU-s`,
     ].join('  '),
   );
 }
@@ -139,7 +161,7 @@ async function main(): Promise<void> {
         },
       },
     ];
-    for (const scenario of scenarios) await run(url, scenario);
+    for (const scenario of scenarios) await run(url, scenario, child?.pid);
   } finally {
     child?.kill('SIGTERM');
   }

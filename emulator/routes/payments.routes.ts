@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/auth.util';
 import type { EmulatorContext } from '../emulator.context';
 import { searchPayments } from '../services/payment-search.service';
-import { renderPayment } from '../services/payment.render';
+import { serializedPayment } from '../services/payment.render';
 
 type IdRoute = { Params: { id: string } };
 
@@ -25,9 +25,10 @@ export function registerPaymentRoutes(app: FastifyInstance, ctx: EmulatorContext
     return searchPayments(ctx.store, account, request.query, ctx.clock());
   });
 
-  app.get<IdRoute>('/v1/payments/:id', (request) => {
+  app.get<IdRoute>('/v1/payments/:id', (request, reply) => {
     const account = authenticate(ctx.accounts, request);
-    return renderPayment(ctx.payments.get(account, request.params.id));
+    const record = ctx.payments.get(account, request.params.id);
+    return reply.type('application/json; charset=utf-8').send(serializedPayment(record));
   });
 
   app.put<IdRoute>('/v1/payments/:id', (request) => {

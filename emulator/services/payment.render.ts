@@ -74,8 +74,15 @@ export function approve(record: PaymentRecord, now: number, statusDetail = 'accr
   applyAmounts(record, true);
 }
 
+/** Every change ends here, which also drops the cached JSON text. */
 export function touch(record: PaymentRecord, now: number): void {
   record.json.date_last_updated = mpDate(now);
+  record.serialized = null;
+}
+
+export function serializedPayment(record: PaymentRecord): string {
+  record.serialized ??= JSON.stringify(renderPayment(record));
+  return record.serialized;
 }
 
 export function renderPayment(record: PaymentRecord): Json {

@@ -327,6 +327,7 @@ export class PaymentsService {
       notificationUrl: input.notificationUrl,
       refunds: [],
       createdAt: now,
+      serialized: null,
       json: {
         id,
         date_created: created,

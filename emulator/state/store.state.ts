@@ -64,6 +64,8 @@ export interface PaymentRecord {
   json: Json;
   refunds: RefundRecord[];
   createdAt: number;
+  /** The rendered JSON text, kept until the payment changes: reads dominate a benchmark. */
+  serialized: string | null;
 }
 
 /** All emulated Mercado Pago state, in memory. Every record names the seller that owns it. */
