@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { MercadoPagoModule } from './mercadopago/mercadopago.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Where JSON logs go (stdout when unset); tests pass a stream to read them. */
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         CredentialsModule,
         PaymentsModule,
+        WebhooksModule,
         HealthModule,
       ],
     };

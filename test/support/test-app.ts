@@ -22,6 +22,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database (e.g. to restart the service on the same data). */
   testDatabase?: TestDatabase;
+  /** Listen on this port (default: any free one), e.g. to restart where Mercado Pago sends to. */
+  port?: number;
 }
 
 /** The real service on a real database, listening on a loopback port. */
@@ -42,7 +44,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, {
     logDestination: { write: (line: string) => void logs.push(line) },
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {

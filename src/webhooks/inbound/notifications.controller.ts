@@ -1,0 +1,97 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireScopes } from '../../auth/auth.decorators';
+import { RequestValidationError } from '../../common/errors/domain-error';
+import { ErrorBody } from '../../common/errors/error-body';
+import {
+  NotificationDto,
+  NotificationListDto,
+  NotificationListQuery,
+} from './dto/notification.dto';
+import { NotificationNotFoundError, NotificationRetryConflictError } from './notifications.errors';
+import { NotificationCursor, NotificationsRepository } from './notifications.repository';
+import type { NotificationRow } from './notifications.schema';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opaque to callers: the last row's (received_at, id), the keyset the list is ordered by. */
+const encodeCursor = (row: NotificationRow) =>
+  Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): NotificationCursor {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const receivedAt = new Date(at);
+  if (!id || !UUID.test(id) || Number.isNaN(receivedAt.getTime())) {
+    throw new RequestValidationError([
+      { field: 'cursor', messages: ['is not a cursor this service gave out'] },
+    ]);
+  }
+  return { receivedAt, id };
+}
+
+/** Operators' view of the inbox: what Mercado Pago sent, and what became of it. */
+@ApiTags('notifications')
+@Controller('v1/notifications')
+@ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; each bad field listed' })
+export class NotificationsController {
+  constructor(private readonly repository: NotificationsRepository) {}
+
+  @Get()
+  @RequireScopes('webhooks:admin')
+  @ApiOperation({
+    summary: 'Mercado Pago notifications received, newest first, with their processing state',
+  })
+  @ApiOkResponse({ type: NotificationListDto })
+  async list(@Query() query: NotificationListQuery): Promise<NotificationListDto> {
+    const limit = query.limit ?? 20;
+    const rows = await this.repository.list(
+      {
+        status: query.status,
+        topic: query.topic,
+        resourceId: query.resource_id,
+        credentialId: query.credential_id,
+      },
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map((row) => NotificationDto.from(row)),
+      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @RequireScopes('webhooks:admin')
+  @ApiOperation({
+    summary: 'Process a dead (or done, or waiting) notification again now, with fresh attempts',
+  })
+  @ApiOkResponse({ type: NotificationDto })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'NOTIFICATION_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description:
+      'NOTIFICATION_INVALID_STATE (processing, or a topic not processed), NOTIFICATION_ALREADY_QUEUED',
+  })
+  async retry(@Param('id', new ParseUUIDPipe()) id: string): Promise<NotificationDto> {
+    const outcome = await this.repository.retry(id);
+    switch (outcome.kind) {
+      case 'queued':
+        return NotificationDto.from(outcome.row);
+      case 'missing':
+        throw new NotificationNotFoundError(id);
+      case 'invalid_state':
+        throw NotificationRetryConflictError.invalidState(outcome.status);
+      case 'already_queued':
+        throw NotificationRetryConflictError.alreadyQueued();
+    }
+  }
+}

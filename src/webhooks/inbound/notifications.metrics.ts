@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { MetricsService } from '../../metrics/metrics.service';
+import { NotificationsRepository } from './notifications.repository';
+
+export type ReceiveResult =
+  | 'stored'
+  | 'folded'
+  | 'ignored'
+  | 'ipn_disabled'
+  | 'rate_limited'
+  | 'unknown_credentials'
+  | 'malformed_request'
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'mismatch'
+  | 'timestamp_out_of_tolerance';
+
+/** Notifications received by result, processing lag and dead rows, on the app's registry. */
+@Injectable()
+export class NotificationsMetrics {
+  private readonly received: Counter<'channel' | 'result'>;
+  private readonly lag: Histogram;
+
+  constructor(metrics: MetricsService, repository: NotificationsRepository) {
+    const registers = [metrics.registry];
+    this.received = new Counter({
+      name: 'mercadopago_notifications_received_total',
+      help: 'Mercado Pago notifications received, by channel (webhook, ipn) and result',
+      labelNames: ['channel', 'result'] as const,
+      registers,
+    });
+    this.lag = new Histogram({
+      name: 'mercadopago_notification_processing_lag_seconds',
+      help: 'From the first receipt of a notification to its payment applied',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    new Gauge({
+      name: 'mercadopago_notifications_dead',
+      help: 'Notifications given up after the last attempt (see GET /v1/notifications?status=dead)',
+      registers,
+      async collect() {
+        this.set(await repository.countDead());
+      },
+    });
+  }
+
+  countReceived(channel: 'webhook' | 'ipn', result: ReceiveResult): void {
+    this.received.inc({ channel, result });
+  }
+
+  observeLag(receivedAt: Date): void {
+    this.lag.observe(Math.max(0, Date.now() - receivedAt.getTime()) / 1000);
+  }
+}

@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import { SQL, and, asc, count, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { violates } from '../../credentials/credentials.repository';
+import { Database } from '../../database/database';
+import {
+  NotificationRow,
+  NotificationStatus,
+  mercadopagoNotifications as n,
+} from './notifications.schema';
+
+export type Channel = 'webhook' | 'ipn';
+
+export interface ReceivedNotification {
+  credentialId: string;
+  topic: string;
+  resourceId: string | null;
+  action: string | null;
+  channel: Channel;
+  /** `current` / `previous` secret for webhooks, null for IPN. */
+  signature: string | null;
+  requestId: string | null;
+}
+
+export interface NotificationFilters {
+  status?: NotificationStatus;
+  topic?: string;
+  resourceId?: string;
+  credentialId?: string;
+}
+
+export interface NotificationCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+export type RetryOutcome =
+  | { kind: 'queued'; row: NotificationRow }
+  | { kind: 'missing' }
+  | { kind: 'invalid_state'; status: NotificationStatus }
+  | { kind: 'already_queued' };
+
+const ACTIVE = sql`status IN ('pending', 'processing')`;
+
+/** The inbox: stores, folds, claims and settles Mercado Pago notifications (see the schema). */
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Stores a payment notification, or folds it into the row already pending or processing for
+   * the same resource (a fold into a row being processed asks for one more read). Returns
+   * whether it folded, for the metric.
+   */
+  async receive(values: ReceivedNotification): Promise<{ folded: boolean }> {
+    const counts = {
+      webhookCount: values.channel === 'webhook' ? 1 : 0,
+      ipnCount: values.channel === 'ipn' ? 1 : 0,
+    };
+    const [row] = await this.database.db
+      .insert(n)
+      .values({ ...this.columns(values), ...counts, status: 'pending' })
+      .onConflictDoUpdate({
+        target: [n.credentialId, n.topic, n.resourceId],
+        targetWhere: ACTIVE,
+        set: {
+          webhookCount: sql`${n.webhookCount} + ${counts.webhookCount}`,
+          ipnCount: sql`${n.ipnCount} + ${counts.ipnCount}`,
+          signature: sql`coalesce(excluded.signature, ${n.signature})`,
+          action: sql`coalesce(excluded.action, ${n.action})`,
+          lastRequestId: sql`coalesce(excluded.last_request_id, ${n.lastRequestId})`,
+          lastReceivedAt: sql`now()`,
+          // Something changed at Mercado Pago: a row waiting out a back-off is due now.
+          runAt: sql`least(${n.runAt}, now())`,
+          refetch: sql`${n.refetch} OR ${n.status} = 'processing'`,
+        },
+      })
+      .returning({ inserted: sql<boolean>`xmax = 0` });
+    return { folded: !row.inserted };
+  }
+
+  /** A notification of a topic we do not process: kept for operators, never claimed. */
+  async storeIgnored(values: ReceivedNotification): Promise<void> {
+    await this.database.db.insert(n).values({
+      ...this.columns(values),
+      webhookCount: values.channel === 'webhook' ? 1 : 0,
+      ipnCount: values.channel === 'ipn' ? 1 : 0,
+      status: 'ignored',
+    });
+  }
+
+  private columns(values: ReceivedNotification) {
+    return {
+      credentialId: values.credentialId,
+      topic: values.topic,
+      resourceId: values.resourceId,
+      action: values.action,
+      signature: values.signature,
+      lastRequestId: values.requestId,
+      // Set here, not by now(): list cursors carry milliseconds, so the column must too.
+      receivedAt: new Date(),
+    };
+  }
+
+  /**
+   * Claims due rows (and rows whose lease ran out, as their worker died) for `leaseMs`. The
+   * returned `lockedUntil` is the lease token: settling checks it, so a worker whose lease was
+   * taken over cannot overwrite the newer outcome.
+   */
+  async claim(limit: number, leaseMs: number): Promise<NotificationRow[]> {
+    const due = this.database.db
+      .select({ id: n.id })
+      .from(n)
+      .where(
+        or(
+          and(eq(n.status, 'pending'), sql`${n.runAt} <= now()`),
+          and(eq(n.status, 'processing'), lt(n.lockedUntil, sql`now()`)),
+        ),
+      )
+      .orderBy(asc(n.runAt), asc(n.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return this.database.db
+      .update(n)
+      .set({
+        status: 'processing',
+        lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
+        attempts: sql`${n.attempts} + 1`,
+        refetch: false,
+      })
+      .where(inArray(n.id, due))
+      .returning();
+  }
+
+  /**
+   * The payment was read and applied. One more read if a notification folded in meanwhile;
+   * otherwise done, folded into an earlier row that read the same version (one row per change).
+   */
+  async complete(
+    claimed: NotificationRow,
+    paymentId: string,
+    version: Date | null,
+  ): Promise<'done' | 'folded' | 'requeued' | 'lost'> {
+    return this.database.transaction(async (tx) => {
+      const [row] = await tx.select().from(n).where(this.leased(claimed)).for('update');
+      if (!row) return 'lost';
+      if (row.refetch) {
+        await tx
+          .update(n)
+          .set({ status: 'pending', runAt: sql`now()`, lockedUntil: null, attempts: 0, paymentId })
+          .where(eq(n.id, row.id));
+        return 'requeued';
+      }
+      const [earlier] = version
+        ? await tx
+            .select()
+            .from(n)
+            .where(
+              and(
+                eq(n.status, 'done'),
+                eq(n.credentialId, row.credentialId),
+                eq(n.topic, row.topic),
+                eq(n.resourceId, row.resourceId ?? ''),
+                eq(n.resourceVersion, version),
+                ne(n.id, row.id),
+              ),
+            )
+            .for('update')
+        : [];
+      if (earlier) {
+        await tx
+          .update(n)
+          .set({
+            webhookCount: earlier.webhookCount + row.webhookCount,
+            ipnCount: earlier.ipnCount + row.ipnCount,
+            signature: row.signature ?? earlier.signature,
+            lastRequestId: row.lastRequestId ?? earlier.lastRequestId,
+            lastReceivedAt: sql`greatest(${n.lastReceivedAt}, ${row.lastReceivedAt})`,
+          })
+          .where(eq(n.id, earlier.id));
+        await tx.delete(n).where(eq(n.id, row.id));
+        return 'folded';
+      }
+      await tx
+        .update(n)
+        .set({
+          status: 'done',
+          paymentId,
+          resourceVersion: version,
+          lastError: null,
+          lockedUntil: null,
+          processedAt: sql`now()`,
+        })
+        .where(eq(n.id, row.id));
+      return 'done';
+    });
+  }
+
+  /**
+   * The read failed: back off by `delayMs`, or dead when `dead` (last attempt, or a failure no
+   * retry can fix). A notification that folded in meanwhile makes it due again at once.
+   */
+  async fail(
+    claimed: NotificationRow,
+    error: string,
+    delayMs: number,
+    dead: boolean,
+  ): Promise<NotificationStatus | undefined> {
+    const [row] = await this.database.db
+      .update(n)
+      .set({
+        status: sql`CASE WHEN ${n.refetch} THEN 'pending' ELSE ${dead ? 'dead' : 'pending'} END`,
+        runAt: sql`CASE WHEN ${n.refetch} THEN now() ELSE now() + make_interval(secs => ${delayMs / 1000}) END`,
+        attempts: sql`CASE WHEN ${n.refetch} THEN 0 ELSE ${n.attempts} END`,
+        lastError: error.slice(0, 500),
+        lockedUntil: null,
+      })
+      .where(this.leased(claimed))
+      .returning({ status: n.status });
+    return row?.status;
+  }
+
+  private leased(claimed: NotificationRow): SQL | undefined {
+    return and(
+      eq(n.id, claimed.id),
+      eq(n.status, 'processing'),
+      eq(n.lockedUntil, claimed.lockedUntil ?? new Date(0)),
+    );
+  }
+
+  findById(id: string): Promise<NotificationRow | undefined> {
+    return this.database.db
+      .select()
+      .from(n)
+      .where(eq(n.id, id))
+      .then((rows) => rows[0]);
+  }
+
+  list(
+    filters: NotificationFilters,
+    cursor: NotificationCursor | undefined,
+    limit: number,
+  ): Promise<NotificationRow[]> {
+    const conditions = [
+      filters.status && eq(n.status, filters.status),
+      filters.topic && eq(n.topic, filters.topic),
+      filters.resourceId && eq(n.resourceId, filters.resourceId),
+      filters.credentialId && eq(n.credentialId, filters.credentialId),
+      cursor &&
+        or(
+          lt(n.receivedAt, cursor.receivedAt),
+          and(eq(n.receivedAt, cursor.receivedAt), lt(n.id, cursor.id)),
+        ),
+    ].filter((c): c is SQL => Boolean(c));
+    return this.database.db
+      .select()
+      .from(n)
+      .where(and(...conditions))
+      .orderBy(desc(n.receivedAt), desc(n.id))
+      .limit(limit);
+  }
+
+  /** Makes a dead, done or waiting row due now with fresh attempts. */
+  async retry(id: string): Promise<RetryOutcome> {
+    try {
+      const [row] = await this.database.db
+        .update(n)
+        .set({ status: 'pending', attempts: 0, runAt: sql`now()`, lockedUntil: null })
+        .where(and(eq(n.id, id), inArray(n.status, ['dead', 'done', 'pending'])))
+        .returning();
+      if (row) return { kind: 'queued', row };
+    } catch (error) {
+      if (violates(error, 'mercadopago_notifications_active_idx'))
+        return { kind: 'already_queued' };
+      throw error;
+    }
+    const row = await this.findById(id);
+    return row ? { kind: 'invalid_state', status: row.status } : { kind: 'missing' };
+  }
+
+  async countDead(): Promise<number> {
+    const [row] = await this.database.db
+      .select({ dead: count() })
+      .from(n)
+      .where(eq(n.status, 'dead'));
+    return Number(row.dead);
+  }
+}
