@@ -148,8 +148,8 @@ export function createCardToken(
   return record;
 }
 
-/** Takes a token for a payment: unknown → 2006, used or expired → 2062 (tokens are single use). */
-export function consumeCardToken(
+/** A token a payment may spend: unknown → 2006, used or expired → 2062 (tokens are single use). */
+export function usableCardToken(
   store: EmulatorStore,
   account: Account,
   tokenId: string,
@@ -158,7 +158,6 @@ export function consumeCardToken(
   const token = store.owned(store.cardTokens, tokenId, account.user_id);
   if (!token) throw badRequest(2006, 'Card Token not found');
   if (token.used || token.dueAt <= now) throw badRequest(2062, 'Invalid card token');
-  token.used = true;
   return token;
 }
 

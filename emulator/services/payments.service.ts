@@ -7,7 +7,7 @@ import { paymentMethodById } from '../data/payment-methods.data';
 import { SITES } from '../data/sites.data';
 import type { Account } from '../state/accounts.state';
 import type { CardTokenRecord, EmulatorStore, PaymentRecord } from '../state/store.state';
-import { consumeCardToken } from './card-tokens.service';
+import { usableCardToken } from './card-tokens.service';
 import {
   applyAmounts,
   approve,
@@ -220,7 +220,7 @@ export class PaymentsService {
     const payer = this.readPayer(account, body.payer);
     const tokenId = optionalString(body.token);
     if (!tokenId) throw badRequest(4000, "card attribute can't be null");
-    const token = this.peekToken(account, tokenId);
+    const token = usableCardToken(this.store, account, tokenId, this.clock());
     if (token.card.method.id !== method.id) {
       throw new MpError(400, 'diff_param_bins', [
         {
@@ -235,7 +235,8 @@ export class PaymentsService {
         throw badRequest(2062, 'Invalid card token: the card does not belong to this customer');
       }
     }
-    consumeCardToken(this.store, account, tokenId, this.clock());
+    // Spent only once the whole request is valid, so a corrected retry can use it.
+    token.used = true;
     return this.newRecord(account, body, {
       amountMinor,
       installments,
@@ -243,13 +244,6 @@ export class PaymentsService {
       payer,
       token,
     });
-  }
-
-  private peekToken(account: Account, tokenId: string): CardTokenRecord {
-    const token = this.store.owned(this.store.cardTokens, tokenId, account.user_id);
-    if (!token) throw badRequest(2006, 'Card Token not found');
-    if (token.used || token.dueAt <= this.clock()) throw badRequest(2062, 'Invalid card token');
-    return token;
   }
 
   private readPayer(account: Account, value: unknown): Json & { type: string | null; id: string } {
