@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { EMULATOR_DEFAULT_ACCESS_TOKEN, EMULATOR_DEFAULT_PUBLIC_KEY } from '../../emulator';
+import { TestApp, bearer } from '../support/test-app';
+import { Json, cardToken, emulator, emulatorUrl, pay, paymentBody } from '../support/payments';
+import {
+  defaultCredentialId,
+  deliveries,
+  eventually,
+  getPayment,
+  listNotifications,
+  startNotifiedApp,
+  transition,
+  worker,
+} from './webhooks.helper';
+
+describe('Mercado Pago notifications in: the emulator notifies the running service', () => {
+  let t: TestApp;
+  let credentialId: string;
+
+  beforeAll(async () => {
+    // No reconciler: whatever converges here converges through notifications.
+    t = await startNotifiedApp({
+      env: {
+        RECONCILE_INTERVAL_SECONDS: '0',
+        WEBHOOK_RETRY_BASE_MS: '20',
+        WEBHOOK_MAX_ATTEMPTS: '4',
+      },
+    });
+    credentialId = await defaultCredentialId(t);
+  });
+  afterAll(() => t.close());
+  afterEach(async () => {
+    await emulator(t, 'DELETE', '/__emulator/faults');
+    await emulator(t, 'POST', '/__emulator/accounts', {
+      access_token: EMULATOR_DEFAULT_ACCESS_TOKEN,
+      public_key: EMULATOR_DEFAULT_PUBLIC_KEY,
+      send_ipn: false,
+    });
+  });
+
+  const rowsOf = (mercadopagoId: number) =>
+    listNotifications(t, { resource_id: String(mercadopagoId) });
+
+  /** Every row for the payment settled (none waiting or being processed). */
+  const settled = (mercadopagoId: number, count = 1) =>
+    eventually(`notifications for ${mercadopagoId} settled`, async () => {
+      const rows = await rowsOf(mercadopagoId);
+      return (
+        rows.length >= count &&
+        rows.every((r: Json) => r.status === 'done' || r.status === 'dead') &&
+        rows
+      );
+    });
+
+  const statusBecomes = (id: string, status: string) =>
+    eventually(`payment ${status}`, async () => {
+      const payment = await getPayment(t, id);
+      return payment.status === status && payment;
+    });
+
+  it('should approve our payment when Mercado Pago approves it, without any call from the test to our API', async () => {
+    const created = await pay(t, 'CONT');
+    expect(created.status).toBe('in_process');
+    await transition(t, created.mercadopago_id, 'pending', true);
+    await transition(t, created.mercadopago_id, 'approved');
+
+    const approved = await statusBecomes(created.id, 'approved');
+    expect(approved).toMatchObject({ status_detail: 'accredited' });
+    const sent = (await deliveries(t)).filter((d: Json) => d.url.includes(credentialId));
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    expect(sent.every((d: Json) => d.status === 200 && d.kind === 'webhook')).toBe(true);
+
+    const rows = await settled(created.mercadopago_id);
+    expect(rows[0]).toMatchObject({
+      credential_id: credentialId,
+      topic: 'payment',
+      action: 'payment.updated',
+      status: 'done',
+      signature: 'verified',
+      payment_id: created.id,
+      last_error: null,
+      attempts: 1,
+    });
+  });
+
+  it('should record a payment made at Mercado Pago outside this service (same account)', async () => {
+    const reference = `pos-${randomUUID()}`;
+    const res = await fetch(`${emulatorUrl(t)}/v1/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${EMULATOR_DEFAULT_ACCESS_TOKEN}`,
+        'content-type': 'application/json',
+        'x-idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify(
+        paymentBody(await cardToken(t), {
+          external_reference: reference,
+          notification_url: `${t.url}/webhooks/mercadopago/${credentialId}`,
+        }),
+      ),
+    });
+    const outside = (await res.json()) as Json;
+    expect(res.status).toBe(201);
+
+    const recorded = await eventually('the outside payment recorded', async () => {
+      const list = await t
+        .http()
+        .get('/v1/payments')
+        .query({ external_reference: reference })
+        .set(bearer(t.adminToken))
+        .expect(200);
+      return list.body.data[0] as Json | undefined;
+    });
+    expect(recorded).toMatchObject({
+      mercadopago_id: outside.id,
+      credential_id: credentialId,
+      status: 'approved',
+      transaction_amount: 100,
+    });
+  });
+
+  it('should process duplicates and IPN + webhook for the same change as one row', async () => {
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+    await emulator(t, 'POST', '/__emulator/accounts', {
+      access_token: EMULATOR_DEFAULT_ACCESS_TOKEN,
+      public_key: EMULATOR_DEFAULT_PUBLIC_KEY,
+      send_ipn: true,
+    });
+    await emulator(t, 'POST', '/__emulator/notification-faults', { mode: 'duplicate', count: 2 });
+
+    await transition(t, created.mercadopago_id, 'approved');
+    await statusBecomes(created.id, 'approved');
+
+    const rows = await eventually('both channels and the duplicates folded', async () => {
+      const all = await settled(created.mercadopago_id, 2);
+      const approvedRow = all[0] as Json;
+      return approvedRow.channels.webhook >= 2 && approvedRow.channels.ipn >= 2 && all;
+    });
+    // One row for the creation, one for the approval: four requests, one processing.
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ status: 'done', received_count: 4, signature: 'verified' });
+    const ipnSent = (await deliveries(t)).filter(
+      (d: Json) => d.kind === 'ipn' && d.url.includes(`id=${created.mercadopago_id}`),
+    );
+    expect(ipnSent.map((d: Json) => d.status)).toEqual([200, 200]);
+  });
+
+  it('should never let an older notification arriving last overwrite the newer state', async () => {
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+    await emulator(t, 'POST', '/__emulator/notification-faults', {
+      mode: 'reorder',
+      count: 2,
+      window_ms: 60_000,
+    });
+    await transition(t, created.mercadopago_id, 'pending', true);
+    await transition(t, created.mercadopago_id, 'approved');
+    // Delivered newest first: "approved" arrives, then the older "pending" one.
+    expect((await emulator(t, 'POST', '/__emulator/notifications/release')).body).toEqual({
+      released: 2,
+    });
+
+    await statusBecomes(created.id, 'approved');
+    await worker(t).runOnce();
+    const rows = await settled(created.mercadopago_id, 2);
+    expect(rows.every((r: Json) => r.status === 'done')).toBe(true);
+    expect((await getPayment(t, created.id)).status).toBe('approved');
+  });
+
+  it('should retry a notification Mercado Pago cannot serve yet, then apply it', async () => {
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+    await emulator(t, 'POST', '/__emulator/faults', {
+      method: 'GET',
+      path: '/v1/payments/:id',
+      status: 404,
+      body: { message: 'Payment not found', error: 'not_found', status: 404, cause: [] },
+      count: 2,
+    });
+
+    await transition(t, created.mercadopago_id, 'approved');
+    await statusBecomes(created.id, 'approved');
+    const [latest] = await settled(created.mercadopago_id, 2);
+    expect(latest).toMatchObject({ status: 'done', attempts: 3, last_error: null });
+  });
+
+  it('should give up after the last attempt, show the row dead, and process it on retry', async () => {
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+    await emulator(t, 'POST', '/__emulator/faults', {
+      method: 'GET',
+      path: '/v1/payments/:id',
+      status: 404,
+      body: { message: 'Payment not found', error: 'not_found', status: 404, cause: [] },
+    });
+
+    await transition(t, created.mercadopago_id, 'approved');
+    const dead = await eventually('the row dead', async () => {
+      const rows = await listNotifications(t, {
+        status: 'dead',
+        resource_id: String(created.mercadopago_id),
+      });
+      return rows[0] as Json | undefined;
+    });
+    expect(dead).toMatchObject({ attempts: 4, last_error: expect.stringMatching(/NOT_FOUND/) });
+    expect((await getPayment(t, created.id)).status).toBe('in_process');
+    const metrics = await t.http().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^mercadopago_notifications_dead 1$/m);
+
+    await emulator(t, 'DELETE', '/__emulator/faults');
+    const retried = await t
+      .http()
+      .post(`/v1/notifications/${dead.id}/retry`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(retried.body).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 });
+    await statusBecomes(created.id, 'approved');
+    const rows = await settled(created.mercadopago_id, 2);
+    expect(rows.find((r: Json) => r.id === dead.id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect((await t.http().get('/metrics')).text).toMatch(/^mercadopago_notifications_dead 0$/m);
+  });
+});
