@@ -109,7 +109,7 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
         .query({ external_reference: reference })
         .set(bearer(t.adminToken))
         .expect(200);
-      return list.body.data[0] as Json | undefined;
+      return list.body.data[0];
     });
     expect(recorded).toMatchObject({
       mercadopago_id: outside.id,
@@ -134,7 +134,7 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
 
     const rows = await eventually('both channels and the duplicates folded', async () => {
       const all = await settled(created.mercadopago_id, 2);
-      const approvedRow = all[0] as Json;
+      const approvedRow = all[0];
       return approvedRow.channels.webhook >= 2 && approvedRow.channels.ipn >= 2 && all;
     });
     // One row for the creation, one for the approval: four requests, one processing.
@@ -201,7 +201,7 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
         status: 'dead',
         resource_id: String(created.mercadopago_id),
       });
-      return rows[0] as Json | undefined;
+      return rows[0];
     });
     expect(dead).toMatchObject({ attempts: 4, last_error: expect.stringMatching(/NOT_FOUND/) });
     expect((await getPayment(t, created.id)).status).toBe('in_process');

@@ -117,7 +117,7 @@ export async function transition(t: TestApp, mercadopagoId: number, status: stri
     force,
   });
   if (res.status !== 200) throw new Error(`transition: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Json;
+  return res.body;
 }
 
 export const worker = (t: TestApp) => t.app.get(NotificationsWorker);
