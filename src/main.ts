@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfigFromEnvironment } from './config/app-config';
 import { DataDirLockedError } from './database/pid-lock';
 import { createApp } from './app.setup';
@@ -7,6 +8,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigFromEnvironment();
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
+  new Logger('Main').log(`Listening on ${await app.getUrl()}`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -270,13 +270,21 @@ export interface MessageContext {
 
 const LOCALES = { es: 'es-AR', pt: 'pt-BR', en: 'en-US' } as const;
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
 function formatAmount(amount: string, currency: string, locale: string): string {
+  const id = `${locale}:${currency}`;
+  let formatter = formatters.get(id);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+    });
+    formatters.set(id, formatter);
+  }
   // Intl formats the decimal string exactly (no float conversion).
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    currencyDisplay: 'narrowSymbol',
-  }).format(amount as unknown as number);
+  return formatter.format(amount as unknown as number);
 }
 
 export function buyerMessage(context: MessageContext): BuyerMessage {

@@ -92,7 +92,7 @@ export class PaymentsService {
     if (start.kind === 'replay') return { ...start, replayed: true };
     const row = await this.payments.findById(this.database.db, start.resourceId);
     if (!row) throw new Error(`idempotency key points at missing payment ${start.resourceId}`);
-    const body = await this.submit(row, start.ref);
+    const body = await this.submit(row, start.ref, credentials);
     return { status: 201, body, replayed: false };
   }
 
@@ -100,13 +100,18 @@ export class PaymentsService {
    * Sends (or re-sends, same key) a submitting payment and records the outcome together with the
    * idempotency answer. Mercado Pago unreachable → the key is released for a retry to resume.
    */
-  private async submit(row: PaymentRow, ref: IdempotencyRef): Promise<PaymentDto> {
+  private async submit(
+    row: PaymentRow,
+    ref: IdempotencyRef,
+    known?: UsableCredentials,
+  ): Promise<PaymentDto> {
     if (row.status !== 'submitting' || !row.pendingRequest) {
       const dto = PaymentDto.from(row);
       await this.idempotency.complete(this.database.db, ref, 201, dto);
       return dto;
     }
-    const credentials = await this.credentials.resolve(row.credentialId);
+    const credentials =
+      known?.id === row.credentialId ? known : await this.credentials.resolve(row.credentialId);
     let gateway: GatewayPayment;
     try {
       gateway = await this.gateway.createPayment(
