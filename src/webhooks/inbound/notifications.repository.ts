@@ -123,7 +123,8 @@ export class NotificationsRepository {
       .update(n)
       .set({
         status: 'processing',
-        lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
+        // Milliseconds only: the lease is compared as a JS Date when the worker settles.
+        lockedUntil: sql`date_trunc('milliseconds', now() + make_interval(secs => ${leaseMs / 1000}))`,
         attempts: sql`${n.attempts} + 1`,
         refetch: false,
       })
