@@ -2,12 +2,14 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { AppConfig } from '../config/app-config';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
+import { RefundsService } from './refunds.service';
 
 const BATCH = 20;
 
 /**
  * Covers lost notifications and unanswered calls: periodically re-reads payments that are still
- * submitting, pending, in process or authorized, each with exponential back-off.
+ * submitting, pending, in process or authorized, each with exponential back-off, and re-sends
+ * refunds whose outcome is unknown.
  */
 @Injectable()
 export class PaymentsReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -18,6 +20,7 @@ export class PaymentsReconciler implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly payments: PaymentsRepository,
     private readonly service: PaymentsService,
+    private readonly refunds: RefundsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,7 +36,7 @@ export class PaymentsReconciler implements OnApplicationBootstrap, OnApplication
     await this.running;
   }
 
-  /** One sweep; returns how many payments it re-read. Overlapping calls share one sweep. */
+  /** One sweep; returns how many payments and refunds it re-read. Overlapping calls share one. */
   runOnce(): Promise<number> {
     this.running ??= this.sweep().finally(() => (this.running = undefined));
     return this.running;
@@ -50,6 +53,14 @@ export class PaymentsReconciler implements OnApplicationBootstrap, OnApplication
         );
       }
     }
-    return due.length;
+    const stuck = await this.payments.submittingRefunds(BATCH);
+    for (const refund of stuck) {
+      try {
+        await this.refunds.resume(refund);
+      } catch (error) {
+        this.logger.warn(`Refund ${refund.id} not settled yet: ${(error as Error).message}`);
+      }
+    }
+    return due.length + stuck.length;
   }
 }

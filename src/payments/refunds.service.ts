@@ -15,6 +15,8 @@ import { PaymentsRepository } from './payments.repository';
 import { PaymentRow, RefundRow } from './payments.schema';
 import { IdempotentResult, PaymentsService, parseAmount, storedError } from './payments.service';
 
+const refundScope = (paymentId: string) => `refunds.create:${paymentId}`;
+
 /** Only approved payments (partially refunded ones stay approved) have money to give back. */
 const REFUNDABLE = ['approved'] as const;
 
@@ -42,7 +44,7 @@ export class RefundsService {
     const payment = await this.paymentsService.get(paymentId);
     const requested =
       dto.amount === undefined ? undefined : parseAmount('amount', dto.amount, payment.currencyId);
-    const ref = { owner: principal.tokenId, scope: `refunds.create:${paymentId}`, key };
+    const ref = { owner: principal.tokenId, scope: refundScope(paymentId), key };
     const start = await this.idempotency.start(ref, { amount: dto.amount ?? null }, async (tx) => {
       const locked = await this.payments.lockById(tx, paymentId);
       if (!locked) throw PaymentError.notFound(paymentId);
@@ -119,6 +121,13 @@ export class RefundsService {
       await this.idempotency.complete(tx, ref, 201, dto);
       return dto;
     });
+  }
+
+  /** For the reconciler: re-sends a refund whose outcome is unknown, with its own key. */
+  async resume(refund: RefundRow): Promise<void> {
+    const ref = await this.idempotency.leaseForResource(refundScope(refund.paymentId), refund.id);
+    if (!ref) return;
+    await this.submit(await this.paymentsService.get(refund.paymentId), refund, ref);
   }
 
   async list(paymentId: string): Promise<RefundDto[]> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PaymentsReconciler } from '../../src/payments/payments.reconciler';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
-import { cardToken, chargesAt, emulator, paymentBody, postPayment } from '../support/payments';
+import { cardToken, chargesAt, emulator, pay, paymentBody, postPayment } from '../support/payments';
 
 describe('When Mercado Pago fails or does not answer', () => {
   let t: TestApp;
@@ -115,5 +115,40 @@ describe('When Mercado Pago fails or does not answer', () => {
       code: 'GATEWAY_REJECTED',
       request_id: replay.headers['x-request-id'],
     });
+  });
+
+  it('should keep a refund reserved while Mercado Pago is down and let the reconciler finish it', async () => {
+    const payment = await pay(t, 'APRO', { transaction_amount: 50 });
+    await emulator(t, 'POST', '/__emulator/faults', {
+      method: 'POST',
+      path: '/v1/payments/:id/refunds',
+      status: 503,
+    });
+    const refund = () =>
+      t
+        .http()
+        .post(`/v1/payments/${payment.id}/refunds`)
+        .set(bearer(t.adminToken))
+        .set('idempotency-key', randomUUID())
+        .send({ amount: 30 });
+    expect((await refund()).status).toBe(502);
+    // The 30 stays reserved while its outcome is unknown: only 20 is left to ask for.
+    const second = await refund();
+    expect(second.status).toBe(422);
+    expect(second.body.error.details).toEqual({ available_amount: 20 });
+
+    await emulator(t, 'DELETE', '/__emulator/faults');
+    await t.database.db.execute(
+      sql`UPDATE refunds SET updated_at = now() - interval '2 minutes' WHERE payment_id = ${payment.id}`,
+    );
+    await t.app.get(PaymentsReconciler).runOnce();
+    const refunds = await t
+      .http()
+      .get(`/v1/payments/${payment.id}/refunds`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(refunds.body.data).toMatchObject([{ amount: 30, status: 'approved' }]);
+    const read = await t.http().get(`/v1/payments/${payment.id}`).set(bearer(t.adminToken));
+    expect(read.body).toMatchObject({ status_detail: 'partially_refunded', amount_refunded: 30 });
   });
 });

@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -49,9 +57,15 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 export async function prepareTemplate(kind: 'pglite' | 'postgres'): Promise<void> {
   if (kind === 'pglite') {
     const dir = pgliteTemplateDir();
-    if (existsSync(join(dir, 'pglite'))) return;
-    rmSync(dir, { recursive: true, force: true });
-    await (await Database.open({ kind: 'pglite', dataDir: dir })).close();
+    if (existsSync(dir)) return;
+    // Built aside and renamed into place, so a concurrent run never sees half a template.
+    const building = `${dir}.${process.pid}`;
+    await (await Database.open({ kind: 'pglite', dataDir: building })).close();
+    try {
+      renameSync(building, dir);
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
     return;
   }
   await admin(async (client) => {
