@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 
 export const DIST = path.join(__dirname, '..');
 
@@ -16,6 +17,7 @@ export function copyMigrations(): void {
 
 export interface Child {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function startProcess(
       child.stdout?.resume();
       resolve({
         url: url(match),
+        pid: child.pid ?? 0,
         stop: () =>
           new Promise<void>((done) => {
             child.removeAllListeners('exit');
@@ -102,3 +105,22 @@ export const fmt = (r: LoadResult) =>
   `${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99
     .toFixed(1)
     .padStart(7)} ms  (${r.requests} requests, ${r.errors} errors)`;
+
+async function admin(url: string, statement: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query(statement);
+  await client.end();
+}
+
+/** A new, empty database next to the one DATABASE_URL names, so a run never touches that one. */
+export async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `mp_bench_${Date.now()}`;
+  await admin(url, `CREATE DATABASE ${name}`);
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return {
+    url: parsed.toString(),
+    drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import MercadoPagoConfig, { Payment } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import {
@@ -15,7 +14,15 @@ import {
   EMULATOR_DEFAULT_PUBLIC_KEY,
   EMULATOR_DEFAULT_WEBHOOK_SECRET,
 } from '../emulator/emulator.defaults';
-import { Child, LoadResult, copyMigrations, fmt, runLoad, startProcess } from './bench-support';
+import {
+  Child,
+  LoadResult,
+  copyMigrations,
+  fmt,
+  freshPostgres,
+  runLoad,
+  startProcess,
+} from './bench-support';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -100,17 +107,6 @@ async function throughService(emulatorUrl: string, serviceUrl: string): Promise<
   });
 }
 
-async function freshPostgres(url: string): Promise<string> {
-  const name = `mp_bench_${Date.now()}`;
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
 async function startService(emulatorUrl: string, database: Record<string, string>): Promise<Child> {
   return startProcess(
     'src/main.js',
@@ -139,12 +135,12 @@ async function main(): Promise<void> {
     /listening on (http:\/\/\S+)/,
     (match) => match[1],
   );
-  const targets: [string, Record<string, string>][] = [
-    ['PGlite', { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mp-bench-')) }],
-  ];
-  if (process.env.DATABASE_URL) {
-    targets.push(['PostgreSQL', { DATABASE_URL: await freshPostgres(process.env.DATABASE_URL) }]);
-  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-bench-'));
+  const postgres = process.env.DATABASE_URL
+    ? await freshPostgres(process.env.DATABASE_URL)
+    : undefined;
+  const targets: [string, Record<string, string>][] = [['PGlite', { DATA_DIR: dataDir }]];
+  if (postgres) targets.push(['PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dataDir }]);
   console.log(
     `create payment, ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s per run, loopback\n`,
   );
@@ -154,7 +150,6 @@ async function main(): Promise<void> {
       const sdk = await direct(emulator.url);
       const ours = await throughService(emulator.url, service.url);
       await service.stop();
-      if (database.DATA_DIR) rmSync(database.DATA_DIR, { recursive: true, force: true });
       console.log(`[${name}]`);
       console.log(`  emulator via the SDK : ${fmt(sdk)}`);
       console.log(`  through the service  : ${fmt(ours)}`);
@@ -164,6 +159,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await emulator.stop();
+    await postgres?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
