@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { CredentialsModule } from './credentials/credentials.module';
+import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './common/logging/logging';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         CredentialsModule,
         PaymentsModule,
+        CustomersModule,
         WebhooksModule,
         HealthModule,
       ],
