@@ -68,12 +68,13 @@ const percentile = (sorted: number[], p: number) =>
 
 /**
  * A closed loop: `concurrency` workers each send one request after another until the time is
- * up; `call` returns false for a failed request. Latencies in milliseconds.
+ * up or `maxRequests` were sent; `call` returns false for a failed request. Latencies in ms.
  */
 export async function runLoad(
   concurrency: number,
   durationMs: number,
   call: (i: number) => Promise<boolean>,
+  maxRequests = Infinity,
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
@@ -82,7 +83,7 @@ export async function runLoad(
   const deadline = started + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && next < maxRequests) {
         const t0 = performance.now();
         const ok = await call(next++).catch(() => false);
         latencies.push(performance.now() - t0);

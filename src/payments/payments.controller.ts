@@ -27,11 +27,11 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../common/errors/error-body';
+import { decodeKeyset, encodeKeyset } from '../database/keyset';
 import { checkIdempotencyKey } from '../idempotency/idempotency.service';
 import { CaptureDto, PaymentCreateDto, RefundCreateDto } from './dto/payment-create.dto';
 import { PaymentListQuery } from './dto/payment-list.query';
 import { PaymentDto, PaymentListDto, RefundDto, RefundListDto } from './dto/payment.dto';
-import { decodeCursor, encodeCursor } from './payment-cursor';
 import { IdempotentResult, PaymentsService } from './payments.service';
 import { RefundsService } from './refunds.service';
 
@@ -99,13 +99,16 @@ export class PaymentsController {
         createdFrom: query.created_from ? new Date(query.created_from) : undefined,
         createdTo: query.created_to ? new Date(query.created_to) : undefined,
       },
-      query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      query.cursor === undefined ? undefined : decodeKeyset(query.cursor),
       limit + 1,
     );
     const page = rows.slice(0, limit);
     return {
       data: page.map((row) => PaymentDto.from(row)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+      next_cursor:
+        rows.length > limit
+          ? encodeKeyset(page[page.length - 1].createdAt, page[page.length - 1].id)
+          : null,
     };
   }
 

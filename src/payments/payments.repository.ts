@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { SQL, and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { SQL, and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { Database, Executor, Tx } from '../database/database';
+import { Keyset, newestFirst, olderThan } from '../database/keyset';
 import { GatewayPayment } from './payment-gateway.port';
 import { PaymentStatus, UNSETTLED_STATUSES } from './payment-status';
 import { NewPaymentRow, PaymentRow, RefundRow, payments, refunds } from './payments.schema';
@@ -12,11 +13,6 @@ export interface PaymentFilters {
   credentialId?: string;
   createdFrom?: Date;
   createdTo?: Date;
-}
-
-export interface PageCursor {
-  createdAt: Date;
-  id: string;
 }
 
 /** First re-read of an unsettled payment; doubles per attempt up to the cap. */
@@ -114,11 +110,7 @@ export class PaymentsRepository {
     return row;
   }
 
-  list(
-    filters: PaymentFilters,
-    cursor: PageCursor | undefined,
-    limit: number,
-  ): Promise<PaymentRow[]> {
+  list(filters: PaymentFilters, cursor: Keyset | undefined, limit: number): Promise<PaymentRow[]> {
     const conditions: (SQL | undefined)[] = [
       filters.status ? eq(payments.status, filters.status) : undefined,
       filters.externalReference
@@ -128,18 +120,13 @@ export class PaymentsRepository {
       filters.credentialId ? eq(payments.credentialId, filters.credentialId) : undefined,
       filters.createdFrom ? gte(payments.createdAt, filters.createdFrom) : undefined,
       filters.createdTo ? lte(payments.createdAt, filters.createdTo) : undefined,
-      cursor
-        ? or(
-            lt(payments.createdAt, cursor.createdAt),
-            and(eq(payments.createdAt, cursor.createdAt), lt(payments.id, cursor.id)),
-          )
-        : undefined,
+      cursor ? olderThan(payments.createdAt, payments.id, cursor) : undefined,
     ];
     return this.database.db
       .select()
       .from(payments)
       .where(and(...conditions))
-      .orderBy(desc(payments.createdAt), desc(payments.id))
+      .orderBy(...newestFirst(payments.createdAt, payments.id))
       .limit(limit);
   }
 

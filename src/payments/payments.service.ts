@@ -16,7 +16,8 @@ import { PaymentDto } from './dto/payment.dto';
 import { CreatePaymentRequest, GatewayPayment, PaymentGateway } from './payment-gateway.port';
 import { CANCELLABLE_STATUSES } from './payment-status';
 import { PaymentError, invalidField } from './payments.errors';
-import { PaymentFilters, PageCursor, PaymentsRepository } from './payments.repository';
+import { Keyset } from '../database/keyset';
+import { PaymentFilters, PaymentsRepository } from './payments.repository';
 import { PaymentRow } from './payments.schema';
 
 export const CREATE_SCOPE = 'payments.create';
@@ -201,7 +202,7 @@ export class PaymentsService {
     return row;
   }
 
-  list(filters: PaymentFilters, cursor: PageCursor | undefined, limit: number) {
+  list(filters: PaymentFilters, cursor: Keyset | undefined, limit: number) {
     return this.payments.list(filters, cursor, limit);
   }
 

@@ -8,33 +8,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../../auth/auth.decorators';
-import { RequestValidationError } from '../../common/errors/domain-error';
 import { ErrorBody } from '../../common/errors/error-body';
+import { decodeKeyset, encodeKeyset } from '../../database/keyset';
 import {
   NotificationDto,
   NotificationListDto,
   NotificationListQuery,
 } from './dto/notification.dto';
 import { NotificationNotFoundError, NotificationRetryConflictError } from './notifications.errors';
-import { NotificationCursor, NotificationsRepository } from './notifications.repository';
-import type { NotificationRow } from './notifications.schema';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Opaque to callers: the last row's (received_at, id), the keyset the list is ordered by. */
-const encodeCursor = (row: NotificationRow) =>
-  Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`).toString('base64url');
-
-function decodeCursor(cursor: string): NotificationCursor {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const receivedAt = new Date(at);
-  if (!id || !UUID.test(id) || Number.isNaN(receivedAt.getTime())) {
-    throw new RequestValidationError([
-      { field: 'cursor', messages: ['is not a cursor this service gave out'] },
-    ]);
-  }
-  return { receivedAt, id };
-}
+import { NotificationsRepository } from './notifications.repository';
 
 /** Operators' view of the inbox: what Mercado Pago sent, and what became of it. */
 @ApiTags('notifications')
@@ -58,13 +40,16 @@ export class NotificationsController {
         resourceId: query.resource_id,
         credentialId: query.credential_id,
       },
-      query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      query.cursor === undefined ? undefined : decodeKeyset(query.cursor),
       limit + 1,
     );
     const page = rows.slice(0, limit);
     return {
       data: page.map((row) => NotificationDto.from(row)),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+      next_cursor:
+        rows.length > limit
+          ? encodeKeyset(page[page.length - 1].receivedAt, page[page.length - 1].id)
+          : null,
     };
   }
 

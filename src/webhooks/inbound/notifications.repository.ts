@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SQL, and, asc, count, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { SQL, and, asc, count, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { violates } from '../../credentials/credentials.repository';
 import { Database } from '../../database/database';
+import { Keyset, newestFirst, olderThan } from '../../database/keyset';
 import {
   NotificationRow,
   NotificationStatus,
@@ -26,11 +27,6 @@ export interface NotificationFilters {
   topic?: string;
   resourceId?: string;
   credentialId?: string;
-}
-
-export interface NotificationCursor {
-  receivedAt: Date;
-  id: string;
 }
 
 export type RetryOutcome =
@@ -238,7 +234,7 @@ export class NotificationsRepository {
 
   list(
     filters: NotificationFilters,
-    cursor: NotificationCursor | undefined,
+    cursor: Keyset | undefined,
     limit: number,
   ): Promise<NotificationRow[]> {
     const conditions = [
@@ -246,17 +242,13 @@ export class NotificationsRepository {
       filters.topic && eq(n.topic, filters.topic),
       filters.resourceId && eq(n.resourceId, filters.resourceId),
       filters.credentialId && eq(n.credentialId, filters.credentialId),
-      cursor &&
-        or(
-          lt(n.receivedAt, cursor.receivedAt),
-          and(eq(n.receivedAt, cursor.receivedAt), lt(n.id, cursor.id)),
-        ),
+      cursor && olderThan(n.receivedAt, n.id, cursor),
     ].filter((c): c is SQL => Boolean(c));
     return this.database.db
       .select()
       .from(n)
       .where(and(...conditions))
-      .orderBy(desc(n.receivedAt), desc(n.id))
+      .orderBy(...newestFirst(n.receivedAt, n.id))
       .limit(limit);
   }
 
