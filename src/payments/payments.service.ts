@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
@@ -44,7 +44,7 @@ export function parseAmount(field: string, value: number | string, currency: str
 }
 
 @Injectable()
-export class PaymentsService {
+export class PaymentsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Payments');
 
   constructor(
@@ -56,6 +56,16 @@ export class PaymentsService {
     private readonly gateway: PaymentGateway,
     private readonly config: AppConfig,
   ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.notificationUrl('') === undefined) {
+      this.logger.warn(
+        `PUBLIC_BASE_URL (${this.config.publicBaseUrl}) is not HTTPS, which Mercado Pago requires for ` +
+          'notification_url: payments go without one, so configure the webhook URL ' +
+          "(…/webhooks/mercadopago/{credential_id}) in Mercado Pago's panel",
+      );
+    }
+  }
 
   async create(
     principal: Principal,
