@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { Executor } from '../database/database';
 import { OutboxEventRow, outboxEvents } from './outbox.schema';
 
@@ -13,11 +13,7 @@ export interface NewEvent {
 export class OutboxRepository {
   /** Call with the transaction that makes the change the events announce. */
   async append(tx: Executor, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    // clock_timestamp(), unlike now(), moves within a transaction: events keep their order.
-    await tx
-      .insert(outboxEvents)
-      .values(events.map((event) => ({ ...event, createdAt: sql`clock_timestamp()` })));
+    if (events.length > 0) await tx.insert(outboxEvents).values(events);
   }
 
   forSubject(executor: Executor, subjectId: string): Promise<OutboxEventRow[]> {
@@ -25,6 +21,6 @@ export class OutboxRepository {
       .select()
       .from(outboxEvents)
       .where(eq(outboxEvents.subjectId, subjectId))
-      .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id));
+      .orderBy(asc(outboxEvents.seq));
   }
 }
