@@ -26,7 +26,8 @@ import {
 
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 8000);
+/** Card tokens are single use: a run stops early rather than reuse one. */
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 15000);
 const ADMIN = `bench-admin-${randomUUID()}`;
 const CARD = {
   card_number: '5031433215406351',
@@ -65,46 +66,56 @@ async function cardTokens(emulatorUrl: string, count: number): Promise<string[]>
 async function direct(emulatorUrl: string): Promise<LoadResult> {
   (AppConfig as unknown as { BASE_URL: string }).BASE_URL = emulatorUrl;
   const tokens = await cardTokens(emulatorUrl, TOKENS);
-  return runLoad(CONCURRENCY, DURATION_MS, async (i) => {
-    const config = new MercadoPagoConfig({
-      accessToken: EMULATOR_DEFAULT_ACCESS_TOKEN,
-      options: { timeout: 10_000, maxRetries: 0 },
-    });
-    const payment = await new Payment(config).create({
-      body: {
-        token: tokens[i % tokens.length],
-        transaction_amount: 100,
-        installments: 1,
-        payment_method_id: 'master',
-        payer: PAYER,
-      },
-      requestOptions: { idempotencyKey: randomUUID() },
-    });
-    return payment.status === 'approved';
-  });
+  return runLoad(
+    CONCURRENCY,
+    DURATION_MS,
+    async (i) => {
+      const config = new MercadoPagoConfig({
+        accessToken: EMULATOR_DEFAULT_ACCESS_TOKEN,
+        options: { timeout: 10_000, maxRetries: 0 },
+      });
+      const payment = await new Payment(config).create({
+        body: {
+          token: tokens[i],
+          transaction_amount: 100,
+          installments: 1,
+          payment_method_id: 'master',
+          payer: PAYER,
+        },
+        requestOptions: { idempotencyKey: randomUUID() },
+      });
+      return payment.status === 'approved';
+    },
+    tokens.length,
+  );
 }
 
 async function throughService(emulatorUrl: string, serviceUrl: string): Promise<LoadResult> {
   const tokens = await cardTokens(emulatorUrl, TOKENS);
-  return runLoad(CONCURRENCY, DURATION_MS, async (i) => {
-    const res = await fetch(`${serviceUrl}/v1/payments`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${ADMIN}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({
-        token: tokens[i % tokens.length],
-        transaction_amount: 100,
-        installments: 1,
-        payment_method_id: 'master',
-        payer: PAYER,
-      }),
-    });
-    const body = (await res.json()) as { status?: string };
-    return res.status === 201 && body.status === 'approved';
-  });
+  return runLoad(
+    CONCURRENCY,
+    DURATION_MS,
+    async (i) => {
+      const res = await fetch(`${serviceUrl}/v1/payments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ADMIN}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({
+          token: tokens[i],
+          transaction_amount: 100,
+          installments: 1,
+          payment_method_id: 'master',
+          payer: PAYER,
+        }),
+      });
+      const body = (await res.json()) as { status?: string };
+      return res.status === 201 && body.status === 'approved';
+    },
+    tokens.length,
+  );
 }
 
 async function startService(emulatorUrl: string, database: Record<string, string>): Promise<Child> {
