@@ -9,8 +9,13 @@ import { Database } from './database';
       provide: Database,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
-        const database = await Database.open(config.database);
-        new Logger('Database').log(
+        const logger = new Logger('Database');
+        const database = await Database.open(config.database, (error) =>
+          logger.warn(
+            `An idle PostgreSQL connection failed and will be replaced: ${error.message}`,
+          ),
+        );
+        logger.log(
           config.database.kind === 'pglite'
             ? `Using embedded PostgreSQL (PGlite) in ${config.database.dataDir}`
             : 'Using PostgreSQL from DATABASE_URL',

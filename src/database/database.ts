@@ -37,9 +37,15 @@ export class Database {
     private readonly closeConnection: () => Promise<void>,
   ) {}
 
-  static async open(target: DatabaseTarget): Promise<Database> {
+  static async open(
+    target: DatabaseTarget,
+    onIdleError: (error: Error) => void = () => undefined,
+  ): Promise<Database> {
     if (target.kind === 'postgres') {
       const pool = new Pool({ connectionString: target.url, max: 10 });
+      // An idle connection dropped by the server (restart, failover) must not kill the process:
+      // the pool replaces it, and queries in flight fail on their own.
+      pool.on('error', (error) => onIdleError(error));
       const database = new Database(drizzlePg(pool), 'postgres', () => pool.end());
       try {
         const client = await pool.connect();

@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
+import { TEST_DB } from '../support/test-db';
 
 describe('Errors, request ids and documentation', () => {
   let t: TestApp;
@@ -73,4 +75,24 @@ describe('Errors, request ids and documentation', () => {
     await other.app.close().catch(() => undefined);
     await other.testDatabase.drop();
   });
+
+  if (TEST_DB === 'postgres') {
+    it('should survive PostgreSQL dropping its idle connections and be ready again', async () => {
+      await t.http().get('/health/ready').expect(200);
+      const url = t.testDatabase.env.DATABASE_URL;
+      const admin = new Client({ connectionString: url });
+      await admin.connect();
+      const killed = await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      await admin.end();
+      expect(killed.rowCount).toBeGreaterThan(0);
+      // The pool drops the dead connections as their errors arrive; readiness comes back.
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        status = (await t.http().get('/health/ready')).status;
+      }
+      expect(status).toBe(200);
+    });
+  }
 });
