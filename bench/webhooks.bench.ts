@@ -10,7 +10,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import {
   EMULATOR_DEFAULT_ACCESS_TOKEN,
   EMULATOR_DEFAULT_WEBHOOK_SECRET,
@@ -21,7 +20,7 @@ import { CredentialsService } from '../src/credentials/credentials.service';
 import { Database } from '../src/database/database';
 import { MercadoPagoEndpoint } from '../src/mercadopago/mercadopago-endpoint';
 import { buildManifest, sign } from '../src/webhooks/inbound/signature';
-import { copyMigrations } from './bench-support';
+import { copyMigrations, freshPostgres } from './bench-support';
 
 const PHASE_S = Number(process.env.BENCH_DURATION ?? 5);
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,500,1000').split(',').map(Number);
@@ -195,19 +194,12 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) return;
-  const name = `mp_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!process.env.DATABASE_URL) return;
+  const postgres = await freshPostgres(process.env.DATABASE_URL);
   try {
-    const target = new URL(adminUrl);
-    target.pathname = `/${name}`;
-    await benchOn('PostgreSQL', { DATABASE_URL: target.toString(), DATA_DIR: dir });
+    await benchOn('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir });
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await postgres.drop();
   }
 }
 
