@@ -27,7 +27,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../common/errors/error-body';
-import { decodeKeyset, encodeKeyset } from '../database/keyset';
+import { readPage } from '../database/keyset';
 import { checkIdempotencyKey } from '../idempotency/idempotency.service';
 import { CaptureDto, PaymentCreateDto, RefundCreateDto } from './dto/payment-create.dto';
 import { PaymentListQuery } from './dto/payment-list.query';
@@ -89,27 +89,24 @@ export class PaymentsController {
   @ApiOperation({ summary: 'List payments, newest first, with filters and cursor pages' })
   @ApiOkResponse({ type: PaymentListDto })
   async list(@Query() query: PaymentListQuery): Promise<PaymentListDto> {
-    const limit = query.limit ?? 20;
-    const rows = await this.payments.list(
-      {
-        status: query.status,
-        externalReference: query.external_reference,
-        payerEmail: query.payer_email,
-        credentialId: query.credential_id,
-        createdFrom: query.created_from ? new Date(query.created_from) : undefined,
-        createdTo: query.created_to ? new Date(query.created_to) : undefined,
-      },
-      query.cursor === undefined ? undefined : decodeKeyset(query.cursor),
-      limit + 1,
+    return readPage(
+      query,
+      (cursor, limit) =>
+        this.payments.list(
+          {
+            status: query.status,
+            externalReference: query.external_reference,
+            payerEmail: query.payer_email,
+            credentialId: query.credential_id,
+            createdFrom: query.created_from ? new Date(query.created_from) : undefined,
+            createdTo: query.created_to ? new Date(query.created_to) : undefined,
+          },
+          cursor,
+          limit,
+        ),
+      (row) => ({ at: row.createdAt, id: row.id }),
+      (row) => PaymentDto.from(row),
     );
-    const page = rows.slice(0, limit);
-    return {
-      data: page.map((row) => PaymentDto.from(row)),
-      next_cursor:
-        rows.length > limit
-          ? encodeKeyset(page[page.length - 1].createdAt, page[page.length - 1].id)
-          : null,
-    };
   }
 
   @Get(':id')

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScopes } from '../../auth/auth.decorators';
 import { ErrorBody } from '../../common/errors/error-body';
-import { decodeKeyset, encodeKeyset } from '../../database/keyset';
+import { readPage } from '../../database/keyset';
 import {
   NotificationDto,
   NotificationListDto,
@@ -32,25 +32,22 @@ export class NotificationsController {
   })
   @ApiOkResponse({ type: NotificationListDto })
   async list(@Query() query: NotificationListQuery): Promise<NotificationListDto> {
-    const limit = query.limit ?? 20;
-    const rows = await this.repository.list(
-      {
-        status: query.status,
-        topic: query.topic,
-        resourceId: query.resource_id,
-        credentialId: query.credential_id,
-      },
-      query.cursor === undefined ? undefined : decodeKeyset(query.cursor),
-      limit + 1,
+    return readPage(
+      query,
+      (cursor, limit) =>
+        this.repository.list(
+          {
+            status: query.status,
+            topic: query.topic,
+            resourceId: query.resource_id,
+            credentialId: query.credential_id,
+          },
+          cursor,
+          limit,
+        ),
+      (row) => ({ at: row.receivedAt, id: row.id }),
+      (row) => NotificationDto.from(row),
     );
-    const page = rows.slice(0, limit);
-    return {
-      data: page.map((row) => NotificationDto.from(row)),
-      next_cursor:
-        rows.length > limit
-          ? encodeKeyset(page[page.length - 1].receivedAt, page[page.length - 1].id)
-          : null,
-    };
   }
 
   @Post(':id/retry')

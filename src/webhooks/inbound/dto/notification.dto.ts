@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageQuery } from '../../../database/keyset';
 import {
   NOTIFICATION_STATUSES,
   NotificationRow,
@@ -125,7 +125,7 @@ export class NotificationListDto {
   next_cursor: string | null;
 }
 
-export class NotificationListQuery {
+export class NotificationListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: NOTIFICATION_STATUSES })
   @IsOptional()
   @IsIn(NOTIFICATION_STATUSES)
@@ -147,18 +147,4 @@ export class NotificationListQuery {
   @IsOptional()
   @IsUUID()
   credential_id?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
 }
