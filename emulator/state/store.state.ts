@@ -75,10 +75,13 @@ export class EmulatorStore {
   readonly customers = new Map<string, CustomerRecord>();
   readonly cards = new Map<string, SavedCardRecord>();
   readonly idempotency = new IdempotencyStore();
-  readonly paymentIds = new IdSequence(13_100_000_000);
-  readonly refundIds = new IdSequence(1_010_000_000);
-  readonly cardIds = new IdSequence(1_700_000_000_000);
-  readonly notificationIds = new IdSequence(110_000_000_000);
+  // Ids start from the clock, so a restarted emulator (its state is in memory) never hands out
+  // an id a client already stored: the service keeps Mercado Pago's ids unique.
+  private readonly clock = Date.now() - Date.UTC(2026, 0, 1);
+  readonly paymentIds = new IdSequence(13_100_000_000 + this.clock);
+  readonly refundIds = new IdSequence(1_010_000_000 + this.clock);
+  readonly cardIds = new IdSequence(1_700_000_000_000 + this.clock);
+  readonly notificationIds = new IdSequence(110_000_000_000 + this.clock);
 
   /** The record if it exists and belongs to this seller: another seller gets "not found". */
   owned<K, T extends { userId: number }>(map: Map<K, T>, id: K, userId: number): T | null {
