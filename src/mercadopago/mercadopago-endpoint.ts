@@ -18,10 +18,6 @@ export class MercadoPagoEndpoint implements OnModuleInit, OnApplicationShutdown 
     return this.url;
   }
 
-  get isEmulator(): boolean {
-    return this.stopEmulator !== undefined || this.config.mercadoPago.kind === 'embedded-emulator';
-  }
-
   async onModuleInit(): Promise<void> {
     const target = this.config.mercadoPago;
     if (target.kind === 'remote') {

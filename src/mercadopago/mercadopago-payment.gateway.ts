@@ -11,9 +11,14 @@ import {
 import { toGatewayPayment, toGatewayRefund, toPaymentBody } from './mercadopago-payment.mapper';
 import { sdkConfig, toGatewayError } from './mercadopago-sdk';
 
-async function call<T>(action: string, work: () => Promise<T>): Promise<T> {
+/** One SDK call and the reading of its answer: a failure in either becomes a gateway error. */
+async function call<Answer, T>(
+  action: string,
+  work: () => Promise<Answer>,
+  read: (answer: Answer) => T,
+): Promise<T> {
   try {
-    return await work();
+    return read(await work());
   } catch (error) {
     throw toGatewayError(error, action);
   }
@@ -27,20 +32,23 @@ export class MercadoPagoPaymentGateway extends PaymentGateway {
     request: CreatePaymentRequest,
     idempotencyKey: string,
   ): Promise<GatewayPayment> {
-    const response = await call('create payment', () =>
-      new Payment(sdkConfig(accessToken)).create({
-        body: toPaymentBody(request),
-        requestOptions: { idempotencyKey },
-      }),
+    return call(
+      'create payment',
+      () =>
+        new Payment(sdkConfig(accessToken)).create({
+          body: toPaymentBody(request),
+          requestOptions: { idempotencyKey },
+        }),
+      toGatewayPayment,
     );
-    return toGatewayPayment(response);
   }
 
   async getPayment(accessToken: Secret, mercadopagoId: number): Promise<GatewayPayment> {
-    const response = await call('get payment', () =>
-      new Payment(sdkConfig(accessToken)).get({ id: mercadopagoId }),
+    return call(
+      'get payment',
+      () => new Payment(sdkConfig(accessToken)).get({ id: mercadopagoId }),
+      toGatewayPayment,
     );
-    return toGatewayPayment(response);
   }
 
   async capture(
@@ -49,14 +57,16 @@ export class MercadoPagoPaymentGateway extends PaymentGateway {
     amount: { minor: number; currencyId: string } | undefined,
     idempotencyKey: string,
   ): Promise<GatewayPayment> {
-    const response = await call('capture payment', () =>
-      new Payment(sdkConfig(accessToken)).capture({
-        id: mercadopagoId,
-        transaction_amount: amount && toMajorNumber(amount.minor, amount.currencyId),
-        requestOptions: { idempotencyKey },
-      }),
+    return call(
+      'capture payment',
+      () =>
+        new Payment(sdkConfig(accessToken)).capture({
+          id: mercadopagoId,
+          transaction_amount: amount && toMajorNumber(amount.minor, amount.currencyId),
+          requestOptions: { idempotencyKey },
+        }),
+      toGatewayPayment,
     );
-    return toGatewayPayment(response);
   }
 
   async cancel(
@@ -64,13 +74,15 @@ export class MercadoPagoPaymentGateway extends PaymentGateway {
     mercadopagoId: number,
     idempotencyKey: string,
   ): Promise<GatewayPayment> {
-    const response = await call('cancel payment', () =>
-      new Payment(sdkConfig(accessToken)).cancel({
-        id: mercadopagoId,
-        requestOptions: { idempotencyKey },
-      }),
+    return call(
+      'cancel payment',
+      () =>
+        new Payment(sdkConfig(accessToken)).cancel({
+          id: mercadopagoId,
+          requestOptions: { idempotencyKey },
+        }),
+      toGatewayPayment,
     );
-    return toGatewayPayment(response);
   }
 
   async refund(
@@ -81,15 +93,17 @@ export class MercadoPagoPaymentGateway extends PaymentGateway {
   ): Promise<GatewayRefund> {
     const client = new PaymentRefund(sdkConfig(accessToken));
     const requestOptions = { idempotencyKey };
-    const response = await call('refund payment', () =>
-      amount.minor !== undefined
-        ? client.create({
-            payment_id: mercadopagoId,
-            body: { amount: toMajorNumber(amount.minor, amount.currencyId) },
-            requestOptions,
-          })
-        : client.total({ payment_id: mercadopagoId, requestOptions }),
+    return call(
+      'refund payment',
+      () =>
+        amount.minor !== undefined
+          ? client.create({
+              payment_id: mercadopagoId,
+              body: { amount: toMajorNumber(amount.minor, amount.currencyId) },
+              requestOptions,
+            })
+          : client.total({ payment_id: mercadopagoId, requestOptions }),
+      (answer) => toGatewayRefund(answer, amount.currencyId),
     );
-    return toGatewayRefund(response, amount.currencyId);
   }
 }

@@ -1,6 +1,7 @@
 import { MercadoPagoConfig, MercadoPagoError } from 'mercadopago';
 import { AppConfig as SdkAppConfig } from 'mercadopago/dist/utils/config';
 import { Secret } from '../common/secret';
+import { UnexpectedGatewayResponse } from './mercadopago-payment.mapper';
 import {
   GatewayNotFoundError,
   GatewayRejectedError,
@@ -44,6 +45,14 @@ export function sdkConfig(accessToken: Secret): MercadoPagoConfig {
 
 /** Maps the SDK's error classes to ours: "no answer" vs "refused" vs "not there". */
 export function toGatewayError(error: unknown, action: string): Error {
+  // Mercado Pago answered, but not with something we can read: the outcome is as unknown as if
+  // it had not answered, so whatever was attempted stays resumable.
+  if (error instanceof UnexpectedGatewayResponse) {
+    return new GatewayUnavailableError(
+      `Mercado Pago's answer could not be read (${action}): ${error.message}`,
+      false,
+    );
+  }
   if (!(error instanceof MercadoPagoError)) {
     return new GatewayUnavailableError(`Mercado Pago did not answer (${action})`, false);
   }

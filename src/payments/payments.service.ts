@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../common/errors/domain-error';
 import { GatewayRejectedError, GatewayUnavailableError } from '../common/errors/gateway-errors';
-import { AmountError, toMinorUnits } from '../common/money';
+import { AmountError, toMajorNumber, toMinorUnits } from '../common/money';
 import { AppConfig } from '../config/app-config';
 import { CredentialsService, UsableCredentials } from '../credentials/credentials.service';
 import { SITE_CURRENCY, SITE_IDENTIFICATION_TYPES } from '../credentials/sites';
@@ -223,7 +223,7 @@ export class PaymentsService implements OnApplicationBootstrap {
     }
     const minor = amount === undefined ? undefined : parseAmount('amount', amount, row.currencyId);
     if (minor !== undefined && minor > row.amount) {
-      throw PaymentError.captureTooLarge(Number(amount));
+      throw PaymentError.captureTooLarge(toMajorNumber(row.amount, row.currencyId));
     }
     const credentials = await this.credentials.resolve(row.credentialId);
     const gateway = await this.gateway.capture(

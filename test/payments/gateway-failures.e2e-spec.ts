@@ -151,4 +151,23 @@ describe('When Mercado Pago fails or does not answer', () => {
     const read = await t.http().get(`/v1/payments/${payment.id}`).set(bearer(t.adminToken));
     expect(read.body).toMatchObject({ status_detail: 'partially_refunded', amount_refunded: 30 });
   });
+
+  it('should treat an answer it cannot read like no answer: 502 and the payment kept submitting', async () => {
+    await fault({ status: 201, body: { id: 1, status: 'teleported', currency_id: 'BRL' } });
+    const key = randomUUID();
+    const reference = `unreadable-${key}`;
+    const res = await postPayment(
+      t,
+      paymentBody(await cardToken(t), { external_reference: reference }),
+      key,
+    );
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('GATEWAY_UNAVAILABLE');
+    const held = await t
+      .http()
+      .get(`/v1/payments?external_reference=${reference}`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    expect(held.body.data).toMatchObject([{ status: 'submitting' }]);
+  });
 });

@@ -99,7 +99,10 @@ describe('Refunds, capture and cancel', () => {
       .set(bearer(t.adminToken))
       .send({ amount: 110.01 });
     expect(tooMuch.status).toBe(422);
-    expect(tooMuch.body.error.code).toBe('PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED');
+    expect(tooMuch.body.error).toMatchObject({
+      code: 'PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED',
+      details: { authorized_amount: 110 },
+    });
 
     const captured = await t
       .http()
