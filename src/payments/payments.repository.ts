@@ -190,6 +190,21 @@ export class PaymentsRepository {
     return { approved: Number(row.approved), submitting: Number(row.submitting) };
   }
 
+  /** amount_refunded never below the refunds we hold as approved. */
+  async countApprovedRefunds(tx: Tx, paymentId: string): Promise<void> {
+    const approved = tx
+      .select({ total: sql`coalesce(sum(${refunds.amount}), 0)` })
+      .from(refunds)
+      .where(and(eq(refunds.paymentId, paymentId), eq(refunds.status, 'approved')));
+    await tx
+      .update(payments)
+      .set({
+        amountRefunded: sql`greatest(${payments.amountRefunded}, (${approved}))`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(payments.id, paymentId));
+  }
+
   async findRefund(executor: Executor, id: string): Promise<RefundRow | undefined> {
     const [row] = await executor.select().from(refunds).where(eq(refunds.id, id));
     return row;

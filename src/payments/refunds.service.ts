@@ -117,6 +117,8 @@ export class RefundsService {
         amount: refunded.amount || refund.amount,
       });
       if (updated) await this.paymentsService.applyLocked(tx, payment.id, updated);
+      // Mercado Pago's view could not be read now: at least show what we know was refunded.
+      else await this.payments.countApprovedRefunds(tx, payment.id);
       const dto = RefundDto.from(settled, payment.currencyId);
       await this.idempotency.complete(tx, ref, 201, dto);
       return dto;

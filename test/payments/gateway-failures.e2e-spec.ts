@@ -170,4 +170,22 @@ describe('When Mercado Pago fails or does not answer', () => {
       .expect(200);
     expect(held.body.data).toMatchObject([{ status: 'submitting' }]);
   });
+
+  it('should still show the refunded amount when Mercado Pago cannot be re-read after a refund', async () => {
+    const payment = await pay(t, 'APRO', { transaction_amount: 50 });
+    await emulator(t, 'POST', '/__emulator/faults', {
+      method: 'GET',
+      path: '/v1/payments/:id',
+      status: 500,
+    });
+    await t
+      .http()
+      .post(`/v1/payments/${payment.id}/refunds`)
+      .set(bearer(t.adminToken))
+      .set('idempotency-key', randomUUID())
+      .send({ amount: 12.5 })
+      .expect(201);
+    const read = await t.http().get(`/v1/payments/${payment.id}`).set(bearer(t.adminToken));
+    expect(read.body).toMatchObject({ status: 'approved', amount_refunded: 12.5 });
+  });
 });
