@@ -168,16 +168,20 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     expect((await getPayment(t, created.id)).status).toBe('approved');
   });
 
-  it('should retry a notification Mercado Pago cannot serve yet, then apply it', async () => {
-    const created = await pay(t, 'CONT');
-    await settled(created.mercadopago_id);
-    await emulator(t, 'POST', '/__emulator/faults', {
+  /** Mercado Pago answers "not found" for reads of a payment (the next `count` of them, or all). */
+  const paymentNotFound = (count?: number) =>
+    emulator(t, 'POST', '/__emulator/faults', {
       method: 'GET',
       path: '/v1/payments/:id',
       status: 404,
       body: { message: 'Payment not found', error: 'not_found', status: 404, cause: [] },
-      count: 2,
+      count,
     });
+
+  it('should retry a notification Mercado Pago cannot serve yet, then apply it', async () => {
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+    await paymentNotFound(2);
 
     await transition(t, created.mercadopago_id, 'approved');
     await statusBecomes(created.id, 'approved');
@@ -188,12 +192,7 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
   it('should give up after the last attempt, show the row dead, and process it on retry', async () => {
     const created = await pay(t, 'CONT');
     await settled(created.mercadopago_id);
-    await emulator(t, 'POST', '/__emulator/faults', {
-      method: 'GET',
-      path: '/v1/payments/:id',
-      status: 404,
-      body: { message: 'Payment not found', error: 'not_found', status: 404, cause: [] },
-    });
+    await paymentNotFound();
 
     await transition(t, created.mercadopago_id, 'approved');
     const dead = await eventually('the row dead', async () => {
