@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq } from 'drizzle-orm';
 import { Executor } from '../database/database';
-import { OutboxEventRow, outboxEvents } from './outbox.schema';
+import { outboxEvents } from './outbox.schema';
 
 export interface NewEvent {
   type: string;
@@ -14,13 +13,5 @@ export class OutboxRepository {
   /** Call with the transaction that makes the change the events announce. */
   async append(tx: Executor, events: NewEvent[]): Promise<void> {
     if (events.length > 0) await tx.insert(outboxEvents).values(events);
-  }
-
-  forSubject(executor: Executor, subjectId: string): Promise<OutboxEventRow[]> {
-    return executor
-      .select()
-      .from(outboxEvents)
-      .where(eq(outboxEvents.subjectId, subjectId))
-      .orderBy(asc(outboxEvents.seq));
   }
 }

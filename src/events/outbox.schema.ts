@@ -21,5 +21,3 @@ export const outboxEvents = pgTable(
     index('outbox_events_created_at_idx').on(t.createdAt),
   ],
 );
-
-export type OutboxEventRow = typeof outboxEvents.$inferSelect;

@@ -1,4 +1,5 @@
-import { OutboxRepository } from '../../src/events/outbox.repository';
+import { asc, eq } from 'drizzle-orm';
+import { outboxEvents } from '../../src/events/outbox.schema';
 import { createBody, registerAccount } from '../credentials/credentials.helper';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { cardToken, pay, paymentBody, postPayment } from '../support/payments';
@@ -59,7 +60,11 @@ describe('Which credentials a payment uses, and the events it announces', () => 
       .set(bearer(t.adminToken))
       .send({})
       .expect(200);
-    const events = await t.app.get(OutboxRepository).forSubject(t.database.db, payment.id);
+    const events = await t.database.db
+      .select()
+      .from(outboxEvents)
+      .where(eq(outboxEvents.subjectId, payment.id))
+      .orderBy(asc(outboxEvents.seq));
     expect(events.map((e) => e.type)).toEqual([
       'payment.created',
       'payment.authorized',
