@@ -1,23 +1,25 @@
 # syntax=docker/dockerfile:1
 
 # --- build: full dependencies, compile TypeScript -------------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY emulator ./emulator
+# Also makes dist/src/database/pglite-image, the migrated folder a first PGlite start copies.
 RUN npm run build
 
 # --- production dependencies only ------------------------------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# --- runtime: non-root, no compiler, no dev dependencies --------------------------------------
-FROM node:20-bookworm-slim AS runtime
+# --- runtime: non-root, no compiler, no dev dependencies; the service (default command) and,
+# with `node dist/emulator/main.js`, the offline emulator ---------------------------------------
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data
@@ -26,6 +28,8 @@ COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 RUN mkdir -p /data && chown node:node /data
+# PGlite's files (when DATABASE_URL is unset) outlive the container.
+VOLUME /data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \

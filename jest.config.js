@@ -34,10 +34,27 @@ const project = (name, roots, testPathIgnorePatterns = []) => ({
 // npm test runs everything on PGlite, and on PostgreSQL too when DATABASE_URL is set.
 module.exports = {
   projects: [
-    project('pglite', ['<rootDir>/src', '<rootDir>/emulator', '<rootDir>/test']),
-    // The emulator and pure unit specs touch no database: once is enough.
+    // Several instances on one database need PostgreSQL.
+    project(
+      'pglite',
+      ['<rootDir>/src', '<rootDir>/emulator', '<rootDir>/test'],
+      [
+        '/test/credentials/credentials-startup-race',
+        '/test/foundation/access-across-instances',
+        '/test/events/multi-instance',
+        '/test/payments/sweep-instances',
+      ],
+    ),
+    // The emulator and pure unit specs touch no database: once is enough; PGlite's own start-up
+    // image has nothing to prove on PostgreSQL.
     ...(process.env.DATABASE_URL
-      ? [project('postgres', ['<rootDir>/test'], ['/test/emulator/'])]
+      ? [
+          project(
+            'postgres',
+            ['<rootDir>/test'],
+            ['/test/emulator/', '/test/foundation/pglite-image'],
+          ),
+        ]
       : []),
   ],
   testTimeout: 60000,

@@ -1,25 +1,44 @@
 /** Shared by the benchmarks: child processes for the emulator and the service, and a load loop. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import {
+  EMULATOR_DEFAULT_ACCESS_TOKEN,
+  EMULATOR_DEFAULT_PUBLIC_KEY,
+  EMULATOR_DEFAULT_WEBHOOK_SECRET,
+} from '../emulator/emulator.defaults';
+import { makePgliteImage } from '../src/database/database';
 
 export const DIST = path.join(__dirname, '..');
 
-/** tsc does not copy the SQL migrations next to the compiled service. */
-export function copyMigrations(): void {
-  cpSync(
-    path.join(DIST, '..', 'src', 'database', 'migrations'),
-    path.join(DIST, 'src', 'database', 'migrations'),
-    { recursive: true },
-  );
+/**
+ * tsc does not copy what nest-cli.json's assets copy into dist/: the SQL migrations, the sandbox
+ * page and the emulator's stand-in MercadoPago.js (read when the emulator starts).
+ */
+export function copyAssets(): void {
+  for (const folder of ['src/database/migrations', 'src/sandbox/public', 'emulator/public']) {
+    cpSync(path.join(DIST, '..', folder), path.join(DIST, folder), { recursive: true });
+  }
+}
+
+/** The migrations, and the PGlite image a first start copies (made by `npm run build` in dist/). */
+export async function prepareDistBench(): Promise<void> {
+  copyAssets();
+  await makePgliteImage();
 }
 
 export interface Child {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  /** Resolves once the process is gone: SIGTERM shuts it down, SIGKILL is a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
+
+/** Node flags for the measured processes, e.g. `--cpu-prof` to see where their time goes. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Starts a compiled entry point and resolves with the URL it prints (or the given one). */
 export function startProcess(
@@ -27,8 +46,11 @@ export function startProcess(
   env: Record<string, string>,
   ready: RegExp,
   url: (match: RegExpExecArray) => string,
+  root = DIST,
+  nodeArgs: string[] = [],
 ): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(DIST, entry)], {
+  const args = [...NODE_ARGS, ...nodeArgs, path.join(root, entry)];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -44,11 +66,12 @@ export function startProcess(
       resolve({
         url: url(match),
         pid: child.pid ?? 0,
-        stop: () =>
+        stop: (signal = 'SIGTERM') =>
           new Promise<void>((done) => {
             child.removeAllListeners('exit');
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
-            child.kill('SIGTERM');
+            child.kill(signal);
           }),
       });
     });
@@ -65,6 +88,18 @@ export interface LoadResult {
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+function summarise(latencies: number[], errors: number, started: number): LoadResult {
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+  };
+}
 
 /**
  * A closed loop: `concurrency` workers each send one request after another until the time is
@@ -91,21 +126,164 @@ export async function runLoad(
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    errors,
-    perSecond: latencies.length / elapsed,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-  };
+  return summarise(latencies, errors, started);
+}
+
+/**
+ * An open loop: `rate` requests per second on a fixed schedule whatever the answers take, as
+ * independent callers send them; latency counts from each request's scheduled start, so a
+ * backlog shows as latency rather than as a slower rate.
+ */
+export async function runRate(
+  rate: number,
+  durationMs: number,
+  call: (i: number) => Promise<boolean>,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.round((rate * durationMs) / 1000);
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const scheduled = started + (i * 1000) / rate;
+    const wait = scheduled - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      call(i)
+        .catch(() => false)
+        .then((ok) => {
+          latencies.push(performance.now() - scheduled);
+          if (!ok) errors++;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  return summarise(latencies, errors, started);
 }
 
 export const fmt = (r: LoadResult) =>
   `${r.perSecond.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(1).padStart(6)} ms  p99 ${r.p99
     .toFixed(1)
     .padStart(7)} ms  (${r.requests} requests, ${r.errors} errors)`;
+
+/** The compiled emulator in its own process, retries scaled down so notifications come quickly. */
+export function startEmulator(timeScale = '0.001'): Promise<Child> {
+  return startProcess(
+    'emulator/main.js',
+    { EMULATOR_PORT: '0', EMULATOR_TIME_SCALE: timeScale },
+    /listening on (http:\/\/\S+)/,
+    (match) => match[1],
+  );
+}
+
+/** The service's settings for the emulator's default account; a database setting goes on top. */
+export function serviceEnv(emulatorUrl: string, adminToken: string): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    // Benches and the chaos suite read the service's JSON log lines.
+    LOG_FORMAT: 'json',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: adminToken,
+    MERCADOPAGO_API_URL: emulatorUrl,
+    MERCADOPAGO_ACCESS_TOKEN: EMULATOR_DEFAULT_ACCESS_TOKEN,
+    MERCADOPAGO_PUBLIC_KEY: EMULATOR_DEFAULT_PUBLIC_KEY,
+    MERCADOPAGO_WEBHOOK_SECRET: EMULATOR_DEFAULT_WEBHOOK_SECRET,
+    CREDENTIALS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  };
+}
+
+/**
+ * The compiled service (from `root`, another compiled tree for a before/after run); resolves with
+ * its URL once it listens.
+ */
+export function startService(
+  env: Record<string, string>,
+  root = DIST,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  return startProcess(
+    'src/main.js',
+    env,
+    /"msg":"Listening on (http:\/\/[^"]+)"/,
+    (match) => match[1],
+    root,
+    nodeArgs,
+  );
+}
+
+/**
+ * Counts the statements a service sends to PostgreSQL (bench/query-counter.ts): its node flags
+ * and environment, and a reader of the running total.
+ */
+export function queryCounter(): {
+  nodeArgs: string[];
+  env: Record<string, string>;
+  read(): number;
+} {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mp-queries-')), 'count');
+  return {
+    nodeArgs: ['--require', path.join(DIST, 'bench', 'query-counter.js')],
+    env: { QUERY_COUNT_FILE: file },
+    read: () => {
+      try {
+        return Number(readFileSync(file, 'utf8'));
+      } catch {
+        return 0;
+      }
+    },
+  };
+}
+
+export const TEST_PAYER = {
+  email: 'test@testuser.com',
+  identification: { type: 'CPF', number: '12345678909' },
+};
+
+/** A single-use card token for the emulator's MLB test Mastercard; the name picks the outcome. */
+export async function createCardToken(emulatorUrl: string, cardholder = 'APRO'): Promise<string> {
+  const res = await fetch(
+    `${emulatorUrl}/v1/card_tokens?public_key=${EMULATOR_DEFAULT_PUBLIC_KEY}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        card_number: '5031433215406351',
+        security_code: '123',
+        expiration_month: 11,
+        expiration_year: 2030,
+        cardholder: { name: cardholder, identification: TEST_PAYER.identification },
+      }),
+    },
+  );
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A loopback port free right now, for a service that must come back where it was. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * CPU time a process used, in ms (Linux /proc; clock ticks are 10 ms). The load generator and
+ * other work share this machine's cores, so work per CPU-second of the process under test is the
+ * steadier figure. null once the process is gone.
+ */
+export function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 async function admin(url: string, statement: string): Promise<void> {
   const client = new Client({ connectionString: url });
@@ -115,8 +293,11 @@ async function admin(url: string, statement: string): Promise<void> {
 }
 
 /** A new, empty database next to the one DATABASE_URL names, so a run never touches that one. */
-export async function freshPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `mp_bench_${Date.now()}`;
+export async function freshPostgres(
+  url: string,
+  prefix = 'mp_bench',
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now()}`;
   await admin(url, `CREATE DATABASE ${name}`);
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
@@ -124,4 +305,20 @@ export async function freshPostgres(url: string): Promise<{ url: string; drop():
     url: parsed.toString(),
     drop: () => admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+/** Marks the line `npm run bench` (bench/all.ts) collects; every bench prints its own lines too. */
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+
+/**
+ * One measured row as a machine-readable line, for the runner's table. `db` is the database (or
+ * the case), `build` the build or the variant measured; NaN and undefined figures come out empty.
+ */
+export function emitResult(
+  bench: string,
+  db: string,
+  build: string,
+  figures: Record<string, number | undefined>,
+): void {
+  console.log(`${RESULT_PREFIX}${JSON.stringify({ bench, db, build, figures })}`);
 }

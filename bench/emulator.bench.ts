@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { EMULATOR_DEFAULT_ACCESS_TOKEN } from '../emulator/emulator.defaults';
+import { cpuMs, emitResult } from './bench-support';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -59,20 +59,6 @@ async function post(url: string, body: string): Promise<{ id: string | number }>
   return (await response.json()) as { id: string | number };
 }
 
-/**
- * CPU time the emulator process used, in ms (Linux /proc; clock ticks are 10 ms). The client and
- * other work share this machine's cores, so requests per emulator CPU-second is the fairer
- * capacity figure: it is what one core could serve were the emulator alone on it.
- */
-function cpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
-
 interface Scenario {
   name: string;
   /** HTTP requests per operation, to also report operations per second. */
@@ -110,6 +96,12 @@ async function run(url: string, scenario: Scenario, pid: number | undefined): Pr
       `${perCpuSecond} req per emulator CPU-s`,
     ].join('  '),
   );
+  emitResult('emulator', 'n/a', scenario.name, {
+    requests_per_s: perSecond,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  });
 }
 
 async function main(): Promise<void> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { copyMigrations, fmt, freshPostgres, runLoad, startProcess } from './bench-support';
+import { copyAssets, emitResult, fmt, freshPostgres, runLoad, startProcess } from './bench-support';
 
 const ADMIN = `bench-admin-${randomUUID()}`;
 const REQUESTS = 300;
@@ -43,6 +43,7 @@ async function fill(database: Record<string, string>, count: number): Promise<vo
 async function run(label: string, database: Record<string, string>, count: number): Promise<void> {
   const env = {
     NODE_ENV: 'development',
+    LOG_FORMAT: 'json',
     PORT: '0',
     HOST: '127.0.0.1',
     ADMIN_TOKEN: ADMIN,
@@ -92,18 +93,27 @@ async function run(label: string, database: Record<string, string>, count: numbe
       REQUESTS,
     );
     console.log(`  ${name.padEnd(32)} ${fmt(result)}`);
+    emitResult('payments-list', label, name, {
+      requests_per_s: result.perSecond,
+      p50_ms: result.p50,
+      p99_ms: result.p99,
+    });
   }
   await service.stop();
 }
 
 async function main(): Promise<void> {
-  copyMigrations();
+  copyAssets();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-list-bench-'));
   try {
     await run('PGlite', { DATA_DIR: dataDir }, Number(process.env.BENCH_PGLITE_ROWS ?? 200_000));
     if (process.env.DATABASE_URL) {
       const postgres = await freshPostgres(process.env.DATABASE_URL);
-      await run('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dataDir }, 1_000_000);
+      await run(
+        'PostgreSQL',
+        { DATABASE_URL: postgres.url, DATA_DIR: dataDir },
+        Number(process.env.BENCH_POSTGRES_ROWS ?? 1_000_000),
+      );
       await postgres.drop();
     }
   } finally {

@@ -1,7 +1,10 @@
 /**
- * Create-payment throughput and latency: through the service vs. straight to the emulator with the
- * official SDK, in the same run, on PGlite and (with DATABASE_URL) on PostgreSQL. The emulator and
- * the service each run in their own process; this process only generates load. Bounded in time.
+ * Create-payment throughput, latency and CPU: through the service vs. straight to the emulator
+ * with the official SDK, in the same run, on PGlite and (with DATABASE_URL) on PostgreSQL. As in
+ * production, the service gets the emulator's notification for every payment and callers use a
+ * real service token. The emulator and the service each run in their own process; this process
+ * only generates load. BENCH_BASELINE names another compiled tree (its `dist-bench`, e.g. of an
+ * earlier commit) to measure side by side in the same run. Bounded in time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,169 +12,264 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import MercadoPagoConfig, { Payment } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
+import { EMULATOR_DEFAULT_ACCESS_TOKEN } from '../emulator/emulator.defaults';
 import {
-  EMULATOR_DEFAULT_ACCESS_TOKEN,
-  EMULATOR_DEFAULT_PUBLIC_KEY,
-  EMULATOR_DEFAULT_WEBHOOK_SECRET,
-} from '../emulator/emulator.defaults';
-import {
-  Child,
   LoadResult,
-  copyMigrations,
+  TEST_PAYER,
+  copyAssets,
+  cpuMs,
+  createCardToken,
+  emitResult,
   fmt,
+  freePort,
   freshPostgres,
+  queryCounter,
   runLoad,
-  startProcess,
+  runRate,
+  serviceEnv,
+  startEmulator,
+  startService,
 } from './bench-support';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-/** Card tokens are single use: a run stops early rather than reuse one. */
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 15000);
+/** Card tokens are single use: a closed-loop run stops early rather than reuse one. */
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 4000);
+/** Payments before measuring, so JIT warm-up and first-use costs are not counted. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+/** Open-loop rates (payments/s) for the latency rows. */
+const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').filter(Boolean).map(Number);
 const ADMIN = `bench-admin-${randomUUID()}`;
-const CARD = {
-  card_number: '5031433215406351',
-  security_code: '123',
-  expiration_month: 11,
-  expiration_year: 2030,
-  cardholder: { name: 'APRO', identification: { type: 'CPF', number: '12345678909' } },
-};
-const PAYER = {
-  email: 'test@testuser.com',
-  identification: { type: 'CPF', number: '12345678909' },
-};
+const BASELINE = process.env.BENCH_BASELINE;
 
 /** Card tokens are single use: make enough beforehand, outside the measured time. */
 async function cardTokens(emulatorUrl: string, count: number): Promise<string[]> {
   const tokens: string[] = [];
   while (tokens.length < count) {
-    const batch = await Promise.all(
-      Array.from({ length: 50 }, async () => {
-        const res = await fetch(
-          `${emulatorUrl}/v1/card_tokens?public_key=${EMULATOR_DEFAULT_PUBLIC_KEY}`,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(CARD),
-          },
-        );
-        return ((await res.json()) as { id: string }).id;
-      }),
+    tokens.push(
+      ...(await Promise.all(Array.from({ length: 50 }, () => createCardToken(emulatorUrl)))),
     );
-    tokens.push(...batch);
   }
   return tokens;
 }
 
-async function direct(emulatorUrl: string): Promise<LoadResult> {
+/** One payment through some path, with a fresh card token; false when it was not approved. */
+type Pay = (token: string) => Promise<boolean>;
+
+function sdkPay(emulatorUrl: string): Pay {
   (AppConfig as unknown as { BASE_URL: string }).BASE_URL = emulatorUrl;
-  const tokens = await cardTokens(emulatorUrl, TOKENS);
-  return runLoad(
-    CONCURRENCY,
-    DURATION_MS,
-    async (i) => {
-      const config = new MercadoPagoConfig({
-        accessToken: EMULATOR_DEFAULT_ACCESS_TOKEN,
-        options: { timeout: 10_000, maxRetries: 0 },
-      });
-      const payment = await new Payment(config).create({
-        body: {
-          token: tokens[i],
-          transaction_amount: 100,
-          installments: 1,
-          payment_method_id: 'master',
-          payer: PAYER,
-        },
-        requestOptions: { idempotencyKey: randomUUID() },
-      });
-      return payment.status === 'approved';
-    },
-    tokens.length,
-  );
+  return async (token) => {
+    const config = new MercadoPagoConfig({
+      accessToken: EMULATOR_DEFAULT_ACCESS_TOKEN,
+      options: { timeout: 10_000, maxRetries: 0 },
+    });
+    const payment = await new Payment(config).create({
+      body: {
+        token,
+        transaction_amount: 100,
+        installments: 1,
+        payment_method_id: 'master',
+        payer: TEST_PAYER,
+      },
+      requestOptions: { idempotencyKey: randomUUID() },
+    });
+    return payment.status === 'approved';
+  };
 }
 
-async function throughService(emulatorUrl: string, serviceUrl: string): Promise<LoadResult> {
-  const tokens = await cardTokens(emulatorUrl, TOKENS);
-  return runLoad(
-    CONCURRENCY,
-    DURATION_MS,
-    async (i) => {
-      const res = await fetch(`${serviceUrl}/v1/payments`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${ADMIN}`,
-          'content-type': 'application/json',
-          'idempotency-key': randomUUID(),
-        },
-        body: JSON.stringify({
-          token: tokens[i],
-          transaction_amount: 100,
-          installments: 1,
-          payment_method_id: 'master',
-          payer: PAYER,
-        }),
-      });
-      const body = (await res.json()) as { status?: string };
-      return res.status === 201 && body.status === 'approved';
-    },
-    tokens.length,
-  );
+function servicePay(serviceUrl: string, serviceToken: string): Pay {
+  return async (token) => {
+    const res = await fetch(`${serviceUrl}/v1/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${serviceToken}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({
+        token,
+        transaction_amount: 100,
+        installments: 1,
+        payment_method_id: 'master',
+        payer: TEST_PAYER,
+      }),
+    });
+    const body = (await res.json()) as { status?: string };
+    return res.status === 201 && body.status === 'approved';
+  };
 }
 
-async function startService(emulatorUrl: string, database: Record<string, string>): Promise<Child> {
-  return startProcess(
-    'src/main.js',
+/** A service token with the scopes a caller needs, made as ops would: not the admin token. */
+async function serviceToken(serviceUrl: string): Promise<string> {
+  const res = await fetch(`${serviceUrl}/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', scopes: ['payments:read', 'payments:write'] }),
+  });
+  if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/**
+ * The process's CPU time once it has gone quiet, i.e. once the notifications that follow the
+ * payments were processed too (at most 10 s).
+ */
+async function quietCpuMs(pid: number): Promise<number> {
+  let last = cpuMs(pid) ?? 0;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = cpuMs(pid) ?? last;
+    if (now - last <= 10) return now;
+    last = now;
+  }
+  return last;
+}
+
+interface Row {
+  closed: LoadResult;
+  cpuPerPayment?: number;
+  statementsPerPayment?: number;
+  open: LoadResult[];
+}
+
+/**
+ * Closed-loop ceiling, then open-loop latency at each rate; the service's CPU and statements
+ * over the closed loop, when it is the one measured.
+ */
+async function drive(
+  emulatorUrl: string,
+  pay: Pay,
+  service?: { pid: number; statements?: () => number },
+): Promise<Row> {
+  const warm = await cardTokens(emulatorUrl, WARMUP);
+  await runLoad(CONCURRENCY, DURATION_MS, (i) => pay(warm[i]), warm.length);
+  if (service) await quietCpuMs(service.pid);
+  const tokens = await cardTokens(emulatorUrl, TOKENS);
+  const before = service && { cpu: cpuMs(service.pid) ?? 0, statements: service.statements?.() };
+  const closed = await runLoad(CONCURRENCY, DURATION_MS, (i) => pay(tokens[i]), tokens.length);
+  const per = (total: number) => total / Math.max(1, closed.requests);
+  const cpuPerPayment =
+    service && before ? per((await quietCpuMs(service.pid)) - before.cpu) : undefined;
+  const statementsPerPayment =
+    service?.statements && before?.statements !== undefined
+      ? per(service.statements() - before.statements)
+      : undefined;
+  const open: LoadResult[] = [];
+  for (const rate of RATES) {
+    const rateTokens = await cardTokens(emulatorUrl, Math.round((rate * DURATION_MS) / 1000));
+    open.push(await runRate(rate, DURATION_MS, (i) => pay(rateTokens[i])));
+    if (service) await quietCpuMs(service.pid);
+  }
+  return { closed, cpuPerPayment, statementsPerPayment, open };
+}
+
+/** One build of the service on a database of its own, notified by the emulator like production. */
+async function measure(
+  emulatorUrl: string,
+  database: Record<string, string>,
+  root?: string,
+): Promise<Row> {
+  const port = await freePort();
+  const counter = database.DATABASE_URL ? queryCounter() : undefined;
+  const service = await startService(
     {
-      NODE_ENV: 'development',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: ADMIN,
-      MERCADOPAGO_API_URL: emulatorUrl,
-      MERCADOPAGO_ACCESS_TOKEN: EMULATOR_DEFAULT_ACCESS_TOKEN,
-      MERCADOPAGO_PUBLIC_KEY: EMULATOR_DEFAULT_PUBLIC_KEY,
-      MERCADOPAGO_WEBHOOK_SECRET: EMULATOR_DEFAULT_WEBHOOK_SECRET,
-      CREDENTIALS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      ...serviceEnv(emulatorUrl, ADMIN),
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       ...database,
+      ...counter?.env,
     },
-    /"msg":"Listening on (http:\/\/[^"]+)"/,
-    (match) => match[1],
+    root,
+    counter?.nodeArgs,
   );
+  try {
+    const pay = servicePay(service.url, await serviceToken(service.url));
+    return await drive(emulatorUrl, pay, { pid: service.pid, statements: counter?.read });
+  } finally {
+    await service.stop();
+  }
+}
+
+const ms = (value: number) => value.toFixed(1).padStart(6);
+
+function line(label: string, row: Row, sdk?: Row): string {
+  const cpu = [
+    row.cpuPerPayment === undefined ? '' : `${row.cpuPerPayment.toFixed(2)} ms CPU/payment`,
+    row.statementsPerPayment === undefined
+      ? ''
+      : `${row.statementsPerPayment.toFixed(1)} statements/payment`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const rates = row.open
+    .map((r, i) => {
+      const added = sdk ? ` (+${ms(r.p50 - sdk.open[i].p50)}/+${ms(r.p99 - sdk.open[i].p99)})` : '';
+      return `${RATES[i]}/s: p50 ${ms(r.p50)} p99 ${ms(r.p99)}${added}${r.errors ? ` ${r.errors} errors` : ''}`;
+    })
+    .join('  ');
+  return `  ${label.padEnd(14)}${fmt(row.closed)}  ${cpu}\n${' '.repeat(16)}open loop ${rates}`;
+}
+
+/** The headline figures for the runner: ceiling, cost, and what the service adds at each rate. */
+function figures(row: Row, sdk?: Row): Record<string, number | undefined> {
+  const out: Record<string, number | undefined> = {
+    payments_per_s: row.closed.perSecond,
+    cpu_ms_per_payment: row.cpuPerPayment,
+    statements_per_payment: row.statementsPerPayment,
+    errors: row.closed.errors + row.open.reduce((sum, r) => sum + r.errors, 0),
+  };
+  row.open.forEach((r, i) => {
+    out[`p50_ms_at_${RATES[i]}`] = r.p50;
+    out[`p99_ms_at_${RATES[i]}`] = r.p99;
+    if (!sdk) return;
+    out[`added_p50_ms_at_${RATES[i]}`] = r.p50 - sdk.open[i].p50;
+    out[`added_p99_ms_at_${RATES[i]}`] = r.p99 - sdk.open[i].p99;
+  });
+  return out;
 }
 
 async function main(): Promise<void> {
-  copyMigrations();
-  const emulator = await startProcess(
-    'emulator/main.js',
-    { EMULATOR_PORT: '0', EMULATOR_TIME_SCALE: '0.001' },
-    /listening on (http:\/\/\S+)/,
-    (match) => match[1],
-  );
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-bench-'));
-  const postgres = process.env.DATABASE_URL
-    ? await freshPostgres(process.env.DATABASE_URL)
-    : undefined;
-  const targets: [string, Record<string, string>][] = [['PGlite', { DATA_DIR: dataDir }]];
-  if (postgres) targets.push(['PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dataDir }]);
+  copyAssets();
+  const builds: [string, string | undefined][] = [['this build', undefined]];
+  if (BASELINE) builds.unshift(['baseline', BASELINE]);
+  const emulator = await startEmulator();
+  const folders: string[] = [];
+  const databases: { drop(): Promise<void> }[] = [];
+  /** A fresh database per build: two builds never share a data folder or a schema. */
+  const freshDatabase = async (kind: string): Promise<Record<string, string>> => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-bench-'));
+    folders.push(dataDir);
+    if (kind === 'PGlite') return { DATA_DIR: dataDir };
+    const postgres = await freshPostgres(process.env.DATABASE_URL ?? '');
+    databases.push(postgres);
+    return { DATABASE_URL: postgres.url, DATA_DIR: dataDir };
+  };
+  const kinds = process.env.DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
   console.log(
-    `create payment, ${CONCURRENCY} concurrent callers, ${DURATION_MS / 1000} s per run, loopback\n`,
+    `create payment: closed loop with ${CONCURRENCY} callers for ${DURATION_MS / 1000} s after ` +
+      `${WARMUP} warm-up payments, then open loop at ${RATES.join(', ')}/s (latency from each ` +
+      "request's scheduled start; (+x/+y) is what the service adds to the SDK's p50/p99); CPU " +
+      'per payment counts the service process until quiet, its notification included' +
+      (BASELINE ? `; baseline: ${BASELINE}` : '') +
+      '\n',
   );
   try {
-    for (const [name, database] of targets) {
-      const service = await startService(emulator.url, database);
-      const sdk = await direct(emulator.url);
-      const ours = await throughService(emulator.url, service.url);
-      await service.stop();
-      console.log(`[${name}]`);
-      console.log(`  emulator via the SDK : ${fmt(sdk)}`);
-      console.log(`  through the service  : ${fmt(ours)}`);
-      console.log(
-        `  service / direct     : throughput ×${(ours.perSecond / sdk.perSecond).toFixed(2)}, p50 ×${(ours.p50 / sdk.p50).toFixed(1)}, p99 ×${(ours.p99 / sdk.p99).toFixed(1)}\n`,
-      );
+    for (const kind of kinds) {
+      console.log(`[${kind}]`);
+      const sdk = await drive(emulator.url, sdkPay(emulator.url));
+      console.log(line('SDK direct', sdk));
+      emitResult('payments', kind, 'SDK direct', figures(sdk));
+      for (const [label, root] of builds) {
+        const row = await measure(emulator.url, await freshDatabase(kind), root);
+        console.log(line(label, row, sdk));
+        emitResult('payments', kind, label, figures(row, sdk));
+      }
+      console.log('');
     }
   } finally {
     await emulator.stop();
-    await postgres?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const database of databases) await database.drop();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
 }
 

@@ -1,212 +1,344 @@
 /**
- * Mercado Pago notifications in: acknowledgements per second and their p50/p99 latency at
- * increasing offered rates, then the lag from acknowledgement to the payment applied, on PGlite
- * and (when DATABASE_URL is set) on PostgreSQL. The service runs in this process with its
- * embedded emulator; each phase is bounded in time and the process exits by itself.
+ * Mercado Pago notifications in: acknowledgement latency (open loop, at a fixed offered rate),
+ * CPU ms per notification from the service process's own counters, and the lag from receipt to
+ * the payment applied, on PGlite and (with DATABASE_URL) on PostgreSQL. Every notification names
+ * a distinct payment, made at Mercado Pago beforehand, so each one costs a read and a write. The
+ * emulator, the service and the load generator each run in their own process. BENCH_BASELINE
+ * names another compiled tree (its `dist-bench`) to measure side by side in the same run.
  */
-import autocannon from 'autocannon';
-import { sql } from 'drizzle-orm';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   EMULATOR_DEFAULT_ACCESS_TOKEN,
   EMULATOR_DEFAULT_WEBHOOK_SECRET,
 } from '../emulator/emulator.defaults';
-import { createApp } from '../src/app.setup';
-import { loadConfig } from '../src/config/app-config';
-import { CredentialsService } from '../src/credentials/credentials.service';
-import { Database } from '../src/database/database';
-import { MercadoPagoEndpoint } from '../src/mercadopago/mercadopago-endpoint';
 import { buildManifest, sign } from '../src/webhooks/inbound/signature';
-import { copyMigrations, freshPostgres } from './bench-support';
+import {
+  copyAssets,
+  cpuMs,
+  createCardToken,
+  emitResult,
+  freePort,
+  freshPostgres,
+  serviceEnv,
+  startEmulator,
+  startService,
+} from './bench-support';
 
-const PHASE_S = Number(process.env.BENCH_DURATION ?? 5);
-const RATES = (process.env.BENCH_RATES ?? '50,100,200,500,1000').split(',').map(Number);
-const PAYMENTS = 200;
-const LAG_PAYMENTS = 100;
-const DRAIN_DEADLINE_MS = 60_000;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const RATES: Record<string, number> = {
+  PGlite: Number(process.env.BENCH_RATE_PGLITE ?? 300),
+  PostgreSQL: Number(process.env.BENCH_RATE_POSTGRES ?? 1000),
+};
+/** A calm phase after the load, for the lag of one notification on an idle service. */
+const CALM = { count: 100, rate: 50 };
+const ADMIN = `bench-admin-${randomUUID()}`;
+const BASELINE = process.env.BENCH_BASELINE;
 
-type Json = Record<string, unknown>;
+interface LoadPlan {
+  url: string;
+  credentialId: string;
+  ids: string[];
+  rate: number;
+}
+
+interface LoadReport {
+  sent: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
-async function mp(base: string, method: string, route: string, body?: unknown): Promise<Json> {
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${EMULATOR_DEFAULT_ACCESS_TOKEN}`,
-      'content-type': 'application/json',
-      'x-idempotency-key': randomUUID(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return (await response.json()) as Json;
+/**
+ * The load generator (in its own process): one signed notification per id, sent on a fixed
+ * schedule whatever the answers do (open loop), latency counted from the scheduled time so a
+ * stall is not hidden by sending less.
+ */
+async function generate(plan: LoadPlan): Promise<LoadReport> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(plan.url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const post = (dataId: string, due: number) =>
+    new Promise<void>((resolve) => {
+      const requestId = randomUUID();
+      const ts = String(Date.now());
+      const v1 = sign(EMULATOR_DEFAULT_WEBHOOK_SECRET, buildManifest(dataId, requestId, ts));
+      const body = JSON.stringify({
+        action: 'payment.updated',
+        data: { id: dataId },
+        type: 'payment',
+      });
+      const request = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: `/webhooks/mercadopago/${plan.credentialId}?data.id=${dataId}&type=payment`,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-request-id': requestId,
+            'x-signature': `ts=${ts},v1=${v1}`,
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            latencies.push(performance.now() - due);
+            if (response.statusCode !== 200) errors++;
+            resolve();
+          });
+        },
+      );
+      request.on('error', () => {
+        errors++;
+        resolve();
+      });
+      request.end(body);
+    });
+
+  const interval = 1000 / plan.rate;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < plan.ids.length; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(post(plan.ids[i], due));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    sent: plan.ids.length,
+    errors,
+    perSecond: plan.ids.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+  };
 }
 
-/** Payments made at Mercado Pago directly (no notification_url: the bench sends them). */
-async function seedPayments(base: string, count: number, cardholder: string): Promise<string[]> {
+function loadInChild(plan: LoadPlan): Promise<LoadReport> {
+  const child = fork(__filename, ['load'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (report) => resolve(report as LoadReport));
+    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+    child.send(plan);
+  });
+}
+
+/** Payments made at Mercado Pago directly (no notification_url: the load sends them). */
+async function seedPayments(emulatorUrl: string, count: number): Promise<string[]> {
+  const one = async () => {
+    const token = await createCardToken(emulatorUrl, 'APRO');
+    const res = await fetch(`${emulatorUrl}/v1/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${EMULATOR_DEFAULT_ACCESS_TOKEN}`,
+        'content-type': 'application/json',
+        'x-idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({
+        transaction_amount: 100,
+        token,
+        installments: 1,
+        payment_method_id: 'master',
+        payer: { email: 'bench@testuser.com' },
+      }),
+    });
+    return String(((await res.json()) as { id: number }).id);
+  };
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const token = await mp(base, 'POST', '/v1/card_tokens', {
-      card_number: '5031433215406351',
-      security_code: '123',
-      expiration_month: 11,
-      expiration_year: 2030,
-      cardholder: { name: cardholder, identification: { type: 'CPF', number: '12345678909' } },
-    });
-    const payment = await mp(base, 'POST', '/v1/payments', {
-      transaction_amount: 100,
-      token: token.id,
-      installments: 1,
-      payment_method_id: 'master',
-      payer: { email: 'bench@testuser.com' },
-    });
-    ids.push(String(payment.id));
+  while (ids.length < count) {
+    ids.push(...(await Promise.all(Array.from({ length: Math.min(50, count - ids.length) }, one))));
   }
   return ids;
 }
 
-function signed(dataId: string): Record<string, string> {
-  const requestId = randomUUID();
-  const ts = String(Date.now());
-  const v1 = sign(EMULATOR_DEFAULT_WEBHOOK_SECRET, buildManifest(dataId, requestId, ts));
-  return {
-    'content-type': 'application/json',
-    'x-request-id': requestId,
-    'x-signature': `ts=${ts},v1=${v1}`,
-  };
+type Row = { status: string; received_at: string; processed_at: string | null };
+
+async function admin<T>(serviceUrl: string, route: string): Promise<T> {
+  const res = await fetch(`${serviceUrl}${route}`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+  });
+  if (res.status !== 200) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
-/** Waits until the inbox has nothing pending or processing; returns how long that took. */
-async function drain(database: Database): Promise<number> {
-  const started = performance.now();
-  while (performance.now() - started < DRAIN_DEADLINE_MS) {
-    const result = await database.db.execute(
-      sql`SELECT count(*)::int AS open FROM mercadopago_notifications WHERE status IN ('pending', 'processing')`,
+/** Every notification row, newest first, through the operators' API. */
+async function allRows(serviceUrl: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { data: Row[]; next_cursor: string | null } = await admin(
+      serviceUrl,
+      `/v1/notifications?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
     );
-    if (Number((result as { rows: { open: number }[] }).rows[0].open) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    rows.push(...page.data);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return rows;
+}
+
+/** Waits until nothing is pending or processing (at most 120 s); returns the ms it took. */
+async function drained(serviceUrl: string): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < 120_000) {
+    const [pending, processing] = await Promise.all(
+      ['pending', 'processing'].map((status) =>
+        admin<{ data: Row[] }>(serviceUrl, `/v1/notifications?limit=1&status=${status}`),
+      ),
+    );
+    if (pending.data.length === 0 && processing.data.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return performance.now() - started;
 }
 
-/** First receipt (the acknowledgement) to processed (payment applied), for rows since `from`. */
-async function lags(database: Database, from: Date): Promise<number[]> {
-  const result = await database.db.execute(
-    sql`SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms FROM mercadopago_notifications
-        WHERE status = 'done' AND received_at >= ${from.toISOString()}::timestamptz ORDER BY 1`,
-  );
-  return (result as { rows: { ms: number | string }[] }).rows.map((r) => Number(r.ms));
+const lagOf = (rows: Row[]) =>
+  rows
+    .filter((row) => row.status === 'done' && row.processed_at)
+    .map((row) => Date.parse(row.processed_at!) - Date.parse(row.received_at))
+    .sort((a, b) => a - b);
+
+interface Measured {
+  load: LoadReport;
+  cpuPerNotification: number;
+  drainMs: number;
+  lag: number[];
+  calmLag: number[];
 }
 
-async function benchOn(label: string, env: Record<string, string>): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    ADMIN_TOKEN: `admin-${randomBytes(18).toString('hex')}`,
-    EMULATOR_PORT: '0',
-    RECONCILE_INTERVAL_SECONDS: '0',
-    ...env,
-  });
-  const app = await createApp(config, { logDestination: { write: () => undefined } });
+/** One build of the service on a database of its own. */
+async function measure(
+  emulatorUrl: string,
+  database: Record<string, string>,
+  ids: string[],
+  rate: number,
+  root?: string,
+): Promise<Measured> {
+  const port = await freePort();
+  const service = await startService(
+    {
+      ...serviceEnv(emulatorUrl, ADMIN),
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      RECONCILE_INTERVAL_SECONDS: '0',
+      ...database,
+    },
+    root,
+  );
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.getHttpServer().address() as { port: number };
-    const url = `http://127.0.0.1:${port}`;
-    const base = app.get(MercadoPagoEndpoint).baseUrl;
-    const database = app.get(Database);
-    const credentials = await app.get(CredentialsService).findDefault();
-    if (!credentials) throw new Error('no default credentials');
-    const credentialId = credentials.id;
-    const ids = await seedPayments(base, PAYMENTS, 'APRO');
-    console.log(`\n== ${label}: ${PAYMENTS} payments at the emulator, ${PHASE_S} s per rate`);
-    console.log('offered/s   acked/s   p50 ms   p99 ms   non-2xx   queue drained after (ms)');
-
-    for (const rate of RATES) {
-      let n = 0;
-      const result = await autocannon({
-        url,
-        connections: 32,
-        overallRate: rate,
-        duration: PHASE_S,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (request) => {
-              const dataId = ids[n++ % ids.length];
-              return {
-                ...request,
-                path: `/webhooks/mercadopago/${credentialId}?data.id=${dataId}&type=payment`,
-                headers: signed(dataId),
-                body: JSON.stringify({
-                  action: 'payment.updated',
-                  data: { id: dataId },
-                  type: 'payment',
-                }),
-              };
-            },
-          },
-        ],
-      });
-      // The same payments again: each read finds nothing newer, so rows fold and no lag is kept.
-      const drained = await drain(database);
-      console.log(
-        [
-          String(rate).padStart(9),
-          (result.requests.average ?? 0).toFixed(0).padStart(9),
-          result.latency.p50.toFixed(1).padStart(8),
-          result.latency.p99.toFixed(1).padStart(8),
-          String(result.non2xx + result.errors).padStart(9),
-          drained.toFixed(0).padStart(10),
-        ].join(' '),
-      );
-    }
-
-    // Real changes: payments Mercado Pago moved that we have never seen, one notification each.
-    const changed = await seedPayments(base, LAG_PAYMENTS, 'CONT');
-    const from = new Date();
-    for (const dataId of changed) {
-      await fetch(`${url}/webhooks/mercadopago/${credentialId}?data.id=${dataId}&type=payment`, {
-        method: 'POST',
-        headers: signed(dataId),
-        body: JSON.stringify({ action: 'payment.created', data: { id: dataId }, type: 'payment' }),
-      });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await drain(database);
-    const lag = await lags(database, from);
-    console.log(
-      `ack -> payment recorded, ${lag.length} new payments at ~100/s: lag p50 ${percentile(lag, 0.5).toFixed(1)} ms, p99 ${percentile(lag, 0.99).toFixed(1)} ms`,
+    const credentials = await admin<{ data: { id: string; is_default: boolean }[] }>(
+      service.url,
+      '/v1/credentials',
     );
+    const credentialId = credentials.data.find((c) => c.is_default)?.id ?? '';
+    const loadIds = ids.slice(0, rate * DURATION_S);
+    const calmIds = ids.slice(rate * DURATION_S, rate * DURATION_S + CALM.count);
+
+    const before = cpuMs(service.pid) ?? 0;
+    const load = await loadInChild({ url: service.url, credentialId, ids: loadIds, rate });
+    const drainMs = await drained(service.url);
+    const cpu = (cpuMs(service.pid) ?? 0) - before;
+    const lag = lagOf(await allRows(service.url));
+
+    await loadInChild({ url: service.url, credentialId, ids: calmIds, rate: CALM.rate });
+    await drained(service.url);
+    const calmLag = lagOf((await allRows(service.url)).slice(0, CALM.count));
+    return { load, cpuPerNotification: cpu / loadIds.length, drainMs, lag, calmLag };
   } finally {
-    await app.close();
+    await service.stop();
   }
+}
+
+const ms = (value: number) => value.toFixed(1).padStart(7);
+
+function print(kind: string, label: string, m: Measured): void {
+  const { load } = m;
+  console.log(
+    `  ${label.padEnd(11)} ack ${load.perSecond.toFixed(0).padStart(5)}/s  p50 ${ms(load.p50)}  p99 ${ms(load.p99)}  max ${ms(load.max)} ms` +
+      `  non-200 ${load.errors}  ${m.cpuPerNotification.toFixed(2)} ms CPU/notification` +
+      `  drained +${(m.drainMs / 1000).toFixed(1)} s` +
+      `  lag p50 ${ms(percentile(m.lag, 0.5))} (under load) ${ms(percentile(m.calmLag, 0.5))} ms (calm, p99 ${percentile(m.calmLag, 0.99).toFixed(1)})`,
+  );
+  emitResult('webhooks', kind, label, {
+    offered_per_s: RATES[kind],
+    ack_per_s: load.perSecond,
+    ack_p50_ms: load.p50,
+    ack_p99_ms: load.p99,
+    non_200: load.errors,
+    cpu_ms_per_notification: m.cpuPerNotification,
+    updated_p50_ms: percentile(m.lag, 0.5),
+    calm_updated_p50_ms: percentile(m.calmLag, 0.5),
+    calm_updated_p99_ms: percentile(m.calmLag, 0.99),
+  });
 }
 
 async function main(): Promise<void> {
-  copyMigrations();
-  const dir = mkdtempSync(path.join(tmpdir(), 'mp-bench-webhooks-'));
+  copyAssets();
+  const builds: [string, string | undefined][] = [['this build', undefined]];
+  if (BASELINE) builds.unshift(['baseline', BASELINE]);
+  const kinds = process.env.DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+  const emulator = await startEmulator();
+  const folders: string[] = [];
+  const databases: { drop(): Promise<void> }[] = [];
   try {
-    await benchOn('PGlite', { DATA_DIR: dir });
+    const needed = Math.max(...kinds.map((kind) => RATES[kind] * DURATION_S)) + CALM.count;
+    const ids = await seedPayments(emulator.url, needed);
+    console.log(
+      `notifications in, ${DURATION_S} s open loop per run, one distinct payment per notification; ` +
+        'CPU counts the service process until its inbox drained' +
+        (BASELINE ? `; baseline: ${BASELINE}` : '') +
+        '\n',
+    );
+    for (const kind of kinds) {
+      console.log(`[${kind}] offered ${RATES[kind]}/s`);
+      for (const [label, root] of builds) {
+        const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-bench-webhooks-'));
+        folders.push(dataDir);
+        let database: Record<string, string> = { DATA_DIR: dataDir };
+        if (kind === 'PostgreSQL') {
+          const postgres = await freshPostgres(process.env.DATABASE_URL ?? '');
+          databases.push(postgres);
+          database = { ...database, DATABASE_URL: postgres.url };
+        }
+        print(kind, label, await measure(emulator.url, database, ids, RATES[kind], root));
+      }
+      console.log('');
+    }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  if (!process.env.DATABASE_URL) return;
-  const postgres = await freshPostgres(process.env.DATABASE_URL);
-  try {
-    await benchOn('PostgreSQL', { DATABASE_URL: postgres.url, DATA_DIR: dir });
-  } finally {
-    await postgres.drop();
+    await emulator.stop();
+    for (const database of databases) await database.drop();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (process.argv[2] === 'load') {
+  process.once('message', (plan) => {
+    void generate(plan as LoadPlan).then((report) => {
+      process.send?.(report, () => process.exit(0));
+    });
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

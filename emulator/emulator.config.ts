@@ -19,6 +19,8 @@ export interface AccountInput {
   user_id?: number;
   notification_url?: string | null;
   send_ipn?: boolean;
+  /** A Mercado Pago test user: /users/me tags it `test_user` (its values may be APP_USR- ones). */
+  test_user?: boolean;
 }
 
 /** `current`: the docs' "every 15 minutes, growing after the 3rd"; `legacy`: 5 min/45 min/6 h/2 d/4 d. */

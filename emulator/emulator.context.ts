@@ -1,6 +1,7 @@
 import type { EmulatorOptions } from './emulator.config';
 import type { FaultRegistry } from './faults/faults.state';
 import type { NotificationSender } from './notifications/notification.sender';
+import type { ChargebacksService } from './services/chargebacks.service';
 import type { CustomersService } from './services/customers.service';
 import type { PaymentsService } from './services/payments.service';
 import type { RefundsService } from './services/refunds.service';
@@ -29,6 +30,7 @@ export interface EmulatorContext {
   store: EmulatorStore;
   payments: PaymentsService;
   refunds: RefundsService;
+  chargebacks: ChargebacksService;
   customers: CustomersService;
   notifications: NotificationSender;
   faults: FaultRegistry;

@@ -4,12 +4,16 @@ import type { EmulatorOptions } from './emulator.config';
 import type { EmulatorContext, RecordedRequest } from './emulator.context';
 import { FaultRegistry, type RouteFault } from './faults/faults.state';
 import { NotificationSender } from './notifications/notification.sender';
+import { registerBrowserRoutes } from './routes/browser.routes';
 import { registerCardTokenRoutes } from './routes/card-tokens.routes';
+import { registerChargebackRoutes } from './routes/chargebacks.routes';
 import { CONTROL_PREFIX, registerControlRoutes } from './routes/control.routes';
 import { registerCustomerRoutes } from './routes/customers.routes';
 import { registerPaymentMethodRoutes } from './routes/payment-methods.routes';
 import { registerPaymentRoutes } from './routes/payments.routes';
 import { registerRefundRoutes } from './routes/refunds.routes';
+import { registerThreeDsRoutes } from './routes/three-ds.routes';
+import { ChargebacksService } from './services/chargebacks.service';
 import { CustomersService } from './services/customers.service';
 import { PaymentsService } from './services/payments.service';
 import { RefundsService } from './services/refunds.service';
@@ -62,6 +66,7 @@ function createContext(options: EmulatorOptions): EmulatorContext {
     store,
     payments,
     refunds: new RefundsService(store, payments, notifications, clock),
+    chargebacks: new ChargebacksService(store, payments, notifications, clock),
     customers: new CustomersService(store, clock),
     notifications,
     faults,
@@ -186,6 +191,13 @@ export function buildEmulator(options: EmulatorOptions): BuiltEmulator {
     }
   });
 
+  // The 3DS challenge page posts an HTML form.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof MpError) return reply.code(error.status).send(error.toBody());
     const status =
@@ -203,12 +215,15 @@ export function buildEmulator(options: EmulatorOptions): BuiltEmulator {
   );
 
   registerHooks(app, ctx);
+  registerBrowserRoutes(app);
   registerCardTokenRoutes(app, ctx);
   registerPaymentRoutes(app, ctx);
   registerRefundRoutes(app, ctx);
+  registerChargebackRoutes(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerPaymentMethodRoutes(app, ctx);
   registerControlRoutes(app, ctx);
+  registerThreeDsRoutes(app, ctx);
 
   app.addHook('onClose', (_instance, done) => {
     ctx.timers.clearAll();

@@ -1,22 +1,28 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfigFromEnvironment } from './config/app-config';
-import { DataDirLockedError } from './database/pid-lock';
+import type { AddressInfo } from 'node:net';
+import { TokenBootstrap } from './auth/token-bootstrap';
+import { AppConfig, loadConfigFromEnvironment } from './config/app-config';
 import { createApp } from './app.setup';
+import { banner, describeStartupFailure, listeningUrl } from './startup';
+
+let config: AppConfig | undefined;
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfigFromEnvironment();
+  config = loadConfigFromEnvironment();
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
-  new Logger('Main').log(`Listening on ${await app.getUrl()}`);
+  const address = app.getHttpServer().address() as AddressInfo;
+  new Logger('Main').log(`Listening on ${listeningUrl(address)}`);
+  if (!config.isProduction) {
+    process.stdout.write(banner(address, app.get(TokenBootstrap).notice));
+  }
 }
 
 bootstrap().catch((error: unknown) => {
   // Known start-up failures get one clear line; anything else keeps its stack.
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
-    process.stderr.write(`Cannot start: ${error.message}\n`);
-  } else {
-    process.stderr.write(`Cannot start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  }
+  const known = describeStartupFailure(error, config);
+  const stack = error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`Cannot start: ${known ?? stack}\n`);
   process.exit(1);
 });

@@ -1,3 +1,5 @@
+import type { SiteFees } from '../data/sites.data';
+
 /**
  * Money is kept in integer minor units (cents; CLP has none) so that refunds left, capture limits
  * and fees never go through binary floating point. JSON still carries decimal numbers.
@@ -14,9 +16,18 @@ export function fromMinor(minor: number, decimals: number): number {
   return decimals === 0 ? minor : Number((minor / 10 ** decimals).toFixed(decimals));
 }
 
-/** Mercado Pago's fee in the published sample is 4.49% (2.64 on 58.80), rounded to the cent. */
-export const FEE_BASIS_POINTS = 449;
-
-export function feeMinor(amountMinor: number): number {
-  return Math.round((amountMinor * FEE_BASIS_POINTS) / 10_000);
+/** The seller's fees on `keptMinor`, the charged money not refunded (README, "Fees and release"). */
+export function feesMinor(
+  fees: SiteFees,
+  keptMinor: number,
+  installments: number,
+): { mercadopago: number; financing: number } {
+  if (keptMinor <= 0) return { mercadopago: 0, financing: 0 };
+  const share = (basisPoints: number) => Math.round((keptMinor * basisPoints) / 10_000);
+  const mercadopago = Math.min(keptMinor, share(fees.basisPoints) + fees.fixedMinor);
+  const financing = Math.min(
+    keptMinor - mercadopago,
+    share(fees.installmentBasisPoints * (installments - 1)),
+  );
+  return { mercadopago, financing };
 }

@@ -10,7 +10,7 @@ export type PaymentStatus =
   | 'charged_back';
 
 export interface Outcome {
-  status: 'approved' | 'in_process' | 'rejected';
+  status: 'approved' | 'in_process' | 'rejected' | 'pending';
   status_detail: string;
 }
 
@@ -35,8 +35,22 @@ export const CARDHOLDER_OUTCOMES: Record<string, Outcome> = {
   BLAC: rejected('cc_rejected_blacklist'),
 };
 
+/**
+ * The emulator's own code (Mercado Pago publishes none): a card whose issuer demands a 3DS
+ * challenge. With `three_d_secure_mode` optional or mandatory the payment waits for it
+ * (pending / pending_challenge); without 3DS it is rejected / cc_rejected_3ds_mandatory.
+ */
+export const CHALLENGE_CARDHOLDER = 'CHAL';
+
+const cardholderCode = (name: string) => name.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+
 /** Any other name (UNSU, TEST, a real name) is approved: the emulator has no risk engine. */
-export function outcomeForCardholder(name: string): Outcome {
-  const code = name.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+export function outcomeForCardholder(name: string, threeDs: boolean): Outcome {
+  const code = cardholderCode(name);
+  if (code === CHALLENGE_CARDHOLDER) {
+    return threeDs
+      ? { status: 'pending', status_detail: 'pending_challenge' }
+      : rejected('cc_rejected_3ds_mandatory');
+  }
   return CARDHOLDER_OUTCOMES[code] ?? CARDHOLDER_OUTCOMES.APRO;
 }

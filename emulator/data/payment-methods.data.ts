@@ -20,6 +20,8 @@ export interface PaymentMethodDef {
   cardLocation: 'back' | 'front';
   issuer: Issuer;
   maxInstallments: number;
+  /** In major units of the site's currency. */
+  minAllowedAmount: number;
 }
 
 const ELO_BINS =
@@ -39,6 +41,7 @@ interface BrandInput {
   bin: RegExp;
   exclusion?: RegExp;
   issuerId: string;
+  site: SiteId;
 }
 
 function brand(input: BrandInput): PaymentMethodDef {
@@ -54,6 +57,8 @@ function brand(input: BrandInput): PaymentMethodDef {
     cardLocation: amex ? 'front' : 'back',
     issuer: { id: input.issuerId, name: input.name },
     maxInstallments: input.type === 'credit_card' ? 12 : 1,
+    // Chile's peso has no cents; its card minimum is $ 1.000.
+    minAllowedAmount: SITES[input.site].decimals === 0 ? 1000 : 0.5,
   };
 }
 
@@ -76,17 +81,18 @@ function methodsFor(site: SiteId): PaymentMethodDef[] {
       type: 'debit_card',
       bin: debitBins(site, id),
       issuerId: issuerId(id),
+      site,
     }),
   );
   const elo =
     site === 'MLB'
-      ? [brand({ id: 'elo', name: 'Elo', type: 'credit_card', bin: new RegExp(ELO_BINS), issuerId: issuerId('elo') })]
+      ? [brand({ id: 'elo', name: 'Elo', type: 'credit_card', bin: new RegExp(ELO_BINS), issuerId: issuerId('elo'), site })]
       : [];
   return [
     ...debitDefs,
     ...elo,
-    brand({ id: 'amex', name: 'American Express', type: 'credit_card', bin: /^3[47]/, issuerId: issuerId('amex') }),
-    brand({ id: 'visa', name: 'Visa', type: 'credit_card', bin: /^4/, issuerId: issuerId('visa') }),
+    brand({ id: 'amex', name: 'American Express', type: 'credit_card', bin: /^3[47]/, issuerId: issuerId('amex'), site }),
+    brand({ id: 'visa', name: 'Visa', type: 'credit_card', bin: /^4/, issuerId: issuerId('visa'), site }),
     brand({
       id: 'master',
       name: 'Mastercard',
@@ -94,6 +100,7 @@ function methodsFor(site: SiteId): PaymentMethodDef[] {
       bin: /^(5|2[2-7])/,
       exclusion: site === 'MLB' ? new RegExp(ELO_BINS) : undefined,
       issuerId: issuerId('master'),
+      site,
     }),
   ];
 }
@@ -153,7 +160,7 @@ export function renderPaymentMethod(method: PaymentMethodDef): Record<string, un
       'cardholder_identification_type',
       'cardholder_identification_number',
     ],
-    min_allowed_amount: 0.5,
+    min_allowed_amount: method.minAllowedAmount,
     max_allowed_amount: 1_000_000,
     accreditation_time: method.payment_type_id === 'credit_card' ? 2880 : 1440,
     financial_institutions: [],

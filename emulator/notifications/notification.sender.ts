@@ -4,10 +4,11 @@ import https from 'node:https';
 import type { Json } from '../common/body.util';
 import type { EmulatorOptions } from '../emulator.config';
 import type { FaultRegistry } from '../faults/faults.state';
+import type { ChargebackEvents } from '../services/chargebacks.service';
 import type { PaymentAction, PaymentEvents } from '../services/payments.service';
 import type { AccountRegistry } from '../state/accounts.state';
 import { RingLog } from '../state/ring-log.state';
-import type { PaymentRecord } from '../state/store.state';
+import type { ChargebackRecord, PaymentRecord } from '../state/store.state';
 import type { Timers } from '../state/timers.state';
 import type { IdSequence } from '../common/ids.util';
 import { signatureHeader } from './notification.signature';
@@ -53,12 +54,22 @@ interface PendingRetry {
 
 const LOG_LIMIT = 5000;
 
+interface NotificationBase {
+  notificationId: string;
+  dataId: string;
+  userId: number;
+  liveMode: boolean;
+  siteId: string;
+}
+
+const nowText = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 /**
- * Sends payment notifications the way Mercado Pago does: POST to the URL with
- * `?data.id=<id>&type=payment`, a signed `x-signature`, retried until a 2xx on Mercado Pago's
+ * Sends payment and chargeback notifications the way Mercado Pago does: POST to the URL with
+ * `?data.id=<id>&type=payment` (or `chargebacks`), a signed `x-signature`, retried until a 2xx on Mercado Pago's
  * schedule (scaled by the time scale). Deliveries never block request handling.
  */
-export class NotificationSender implements PaymentEvents {
+export class NotificationSender implements PaymentEvents, ChargebackEvents {
   readonly log = new RingLog<DeliveryAttempt>(LOG_LIMIT);
   private readonly pending = new Map<string, PendingRetry>();
   private held: Delivery[] = [];
@@ -81,13 +92,56 @@ export class NotificationSender implements PaymentEvents {
   ) {}
 
   paymentChanged(record: PaymentRecord, action: PaymentAction): void {
+    this.notify(record, String(record.id), 'payment', (base) => ({
+      action,
+      api_version: 'v1',
+      data: { id: base.dataId },
+      date_created: nowText(),
+      id: base.notificationId,
+      live_mode: base.liveMode,
+      type: 'payment',
+      user_id: base.userId,
+    }));
+  }
+
+  /**
+   * The `chargebacks` topic: `?data.id=<chargeback id>&type=chargebacks`, signed like payments,
+   * with the body of Mercado Pago's example (`type: topic_chargebacks_wh`, the payment in `data`).
+   */
+  chargebackChanged(record: ChargebackRecord, payment: PaymentRecord): void {
+    this.notify(payment, record.id, 'chargebacks', (base) => ({
+      actions: ['changed_case_status'],
+      api_version: 'v1',
+      application_id: base.userId,
+      data: {
+        checkout: 'API',
+        date_updated: record.json.date_last_updated,
+        id: record.id,
+        payment_id: payment.id,
+        site_id: base.siteId,
+      },
+      date_created: nowText(),
+      id: base.notificationId,
+      live_mode: base.liveMode,
+      type: 'topic_chargebacks_wh',
+      user_id: base.userId,
+      version: record.updatedAt,
+    }));
+  }
+
+  /** Webhook and/or IPN for a change of `dataId` under `topic`, to the payment's URL. */
+  private notify(
+    payment: PaymentRecord,
+    dataId: string,
+    topic: 'payment' | 'chargebacks',
+    webhookBody: (base: NotificationBase) => Json,
+  ): void {
     if (this.closed) return;
-    const account = this.accounts.byUserId(record.userId);
+    const account = this.accounts.byUserId(payment.userId);
     const target =
-      record.notificationUrl ?? account?.notification_url ?? this.options.notificationUrl;
+      payment.notificationUrl ?? account?.notification_url ?? this.options.notificationUrl;
     if (!account || !target) return;
     const sourceNews = new URL(target).searchParams.get('source_news');
-    const dataId = String(record.id);
     const notificationId = String(this.ids.take());
     const base = {
       notificationId,
@@ -100,17 +154,12 @@ export class NotificationSender implements PaymentEvents {
       this.dispatch({
         ...base,
         kind: 'webhook',
-        url: withQuery(target, { 'data.id': dataId, type: 'payment' }),
-        body: {
-          action,
-          api_version: 'v1',
-          data: { id: dataId },
-          date_created: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          id: notificationId,
-          live_mode: account.live_mode,
-          type: 'payment',
-          user_id: account.user_id,
-        },
+        url: withQuery(target, { 'data.id': dataId, type: topic }),
+        body: webhookBody({
+          ...base,
+          liveMode: account.live_mode,
+          siteId: account.site_id,
+        }),
         attempt: 0,
         firstAt: null,
       });
@@ -119,8 +168,8 @@ export class NotificationSender implements PaymentEvents {
       this.dispatch({
         ...base,
         kind: 'ipn',
-        url: withQuery(target, { topic: 'payment', id: dataId }),
-        body: { resource: dataId, topic: 'payment' },
+        url: withQuery(target, { topic, id: dataId }),
+        body: { resource: dataId, topic },
         attempt: 0,
         firstAt: null,
       });

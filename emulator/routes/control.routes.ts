@@ -42,6 +42,33 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     );
   });
 
+  app.post<{ Params: { id: string } }>(`${p}/payments/:id/release`, (request) =>
+    ctx.payments.release(Number(request.params.id), asRecord(request.body).at),
+  );
+
+  app.post<{ Params: { id: string } }>(`${p}/payments/:id/refund-outcome`, (request) => {
+    const body = asRecord(request.body);
+    return ctx.refunds.setOutcome(Number(request.params.id), body.status, body.count);
+  });
+
+  app.post<{ Params: { id: string; refund_id: string } }>(
+    `${p}/payments/:id/refunds/:refund_id/transition`,
+    (request) =>
+      ctx.refunds.transition(
+        Number(request.params.id),
+        request.params.refund_id,
+        asRecord(request.body).status,
+      ),
+  );
+
+  app.post<{ Params: { id: string } }>(`${p}/payments/:id/chargebacks`, (request, reply) =>
+    reply.code(201).send(ctx.chargebacks.open(Number(request.params.id), request.body)),
+  );
+
+  app.post<{ Params: { id: string } }>(`${p}/chargebacks/:id/transition`, (request) =>
+    ctx.chargebacks.transition(request.params.id, request.body),
+  );
+
   app.post<{ Params: { id: string } }>(`${p}/card-tokens/:id/expire`, (request) => {
     const token = ctx.store.cardTokens.get(request.params.id);
     if (!token) throw notFound('Card Token not found', 2006);

@@ -19,26 +19,42 @@ function renderWithIssuer(method: PaymentMethodDef): Record<string, unknown> {
   return { ...renderPaymentMethod(method), issuer: method.issuer };
 }
 
+/**
+ * The plans offered on a credit card: 1 and 3 without interest (Amex: only 1), 6 and 12 with a
+ * rate in basis points. Argentina must show the financial cost (CFT/TEA) to the buyer: its labels
+ * are fixed figures for each plan, plausible, not computed from the rate as a bank would.
+ */
+const PLANS: { installments: number; rateBp: number; amexRateBp: number; mla: string }[] = [
+  { installments: 1, rateBp: 0, amexRateBp: 0, mla: '' },
+  { installments: 3, rateBp: 0, amexRateBp: 850, mla: 'CFT_71,04%|TEA_56,71%' },
+  { installments: 6, rateBp: 1425, amexRateBp: 1690, mla: 'CFT_69,72%|TEA_55,39%' },
+  { installments: 12, rateBp: 3210, amexRateBp: 3540, mla: 'CFT_78,05%|TEA_61,23%' },
+];
+const INTEREST_FREE_MLA = 'CFT_0,00%|TEA_0,00%';
+
 function payerCosts(site: SiteId, method: PaymentMethodDef, amountMinor: number): unknown[] {
   const { decimals, currency } = SITES[site];
-  const total = fromMinor(amountMinor, decimals);
-  return Array.from({ length: method.maxInstallments }, (_, i) => {
-    const installments = i + 1;
-    const each = fromMinor(Math.round(amountMinor / installments), decimals);
+  const word = site === 'MLB' ? 'parcelas' : 'cuotas';
+  return PLANS.filter((plan) => plan.installments <= method.maxInstallments).map((plan) => {
+    const { installments } = plan;
+    const rateBp = method.id === 'amex' ? plan.amexRateBp : plan.rateBp;
+    const totalMinor = Math.round((amountMinor * (10_000 + rateBp)) / 10_000);
+    const total = fromMinor(totalMinor, decimals);
+    const each = fromMinor(Math.round(totalMinor / installments), decimals);
+    const labels = [
+      ...(site === 'MLA' ? [rateBp === 0 ? INTEREST_FREE_MLA : plan.mla] : []),
+      ...(installments === 1 ? ['recommended_installment'] : []),
+    ];
     return {
       installments,
-      installment_rate: 0,
+      installment_rate: rateBp / 100,
       discount_rate: 0,
       reimbursement_rate: null,
-      // Argentina must show the financial cost (CFT/TEA) to the buyer.
-      labels: [
-        ...(site === 'MLA' ? ['CFT_0,00%|TEA_0,00%'] : []),
-        ...(installments === 1 ? ['recommended_installment'] : []),
-      ],
+      labels,
       installment_rate_collector: ['MERCADOPAGO'],
-      min_allowed_amount: 0.5,
+      min_allowed_amount: method.minAllowedAmount,
       max_allowed_amount: 1_000_000,
-      recommended_message: `${installments} x ${currency} ${each} (${currency} ${total})`,
+      recommended_message: `${installments} ${word} de ${currency} ${each} (${currency} ${total})`,
       installment_amount: each,
       total_amount: total,
       payment_method_option_id: `${method.id}-${installments}`,
@@ -99,19 +115,23 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, ctx: EmulatorC
 
   app.get('/users/me', (request) => {
     const account = authenticate(ctx.accounts, request);
+    // Test users get Mercado Pago's marks (tag, nickname, email); other sellers none of them.
+    const test = account.test_user;
     return {
       id: account.user_id,
-      nickname: `TESTUSER${account.user_id}`,
+      nickname: test ? `TESTUSER${account.user_id}` : `SELLER${account.user_id}`,
       registration_date: '2024-01-01T00:00:00.000-04:00',
       first_name: 'Emulator',
       last_name: 'Seller',
       country_id: SITES[account.site_id].country,
-      email: `test_user_${account.user_id}@testuser.com`,
+      email: test
+        ? `test_user_${account.user_id}@testuser.com`
+        : `seller_${account.user_id}@example.com`,
       identification: { type: null, number: null },
       site_id: account.site_id,
       permalink: null,
       user_type: 'normal',
-      tags: account.live_mode ? ['normal'] : ['normal', 'test_user'],
+      tags: test ? ['normal', 'test_user'] : ['normal'],
       status: { site_status: 'active' },
     };
   });

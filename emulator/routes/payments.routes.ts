@@ -11,13 +11,18 @@ export function idempotencyKey(request: FastifyRequest): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** This emulator's address as the caller reached it, for links back to it. */
+export function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
 export function registerPaymentRoutes(app: FastifyInstance, ctx: EmulatorContext): void {
   // 201 even for a rejected card: a decline is a payment, not an HTTP error.
   app.post('/v1/payments', (request, reply) => {
     const account = authenticate(ctx.accounts, request);
     return reply
       .code(201)
-      .send(ctx.payments.create(account, request.body, idempotencyKey(request)));
+      .send(ctx.payments.create(account, request.body, idempotencyKey(request), originOf(request)));
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/v1/payments/search', (request) => {

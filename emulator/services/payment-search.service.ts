@@ -3,7 +3,7 @@ import { DAY_MS } from '../common/dates.util';
 import { badRequest } from '../common/mp-error.util';
 import type { Account } from '../state/accounts.state';
 import type { EmulatorStore, PaymentRecord } from '../state/store.state';
-import { renderPayment } from './payment.render';
+import { releaseDue, renderPayment } from './payment.render';
 
 const DATE_FIELDS = ['date_created', 'date_approved', 'date_last_updated', 'money_release_date'];
 const PAGING_KEYS = new Set([
@@ -84,8 +84,11 @@ export function searchPayments(
     (entry): entry is [string, string] => !PAGING_KEYS.has(entry[0]) && entry[1] !== undefined,
   );
   const owned: PaymentRecord[] = [];
-  for (const record of store.payments.values())
-    if (record.userId === account.user_id) owned.push(record);
+  for (const record of store.payments.values()) {
+    if (record.userId !== account.user_id) continue;
+    releaseDue(record, now);
+    owned.push(record);
+  }
   const matching = owned.map(renderPayment).filter((payment) => {
     if (begin !== null || end !== null) {
       const at = dateOf(payment, range);

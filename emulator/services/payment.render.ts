@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { isRecord, scalarText, type Json } from '../common/body.util';
 import { DAY_MS, mpDate } from '../common/dates.util';
-import { feeMinor, fromMinor } from '../common/money.util';
+import { feesMinor, fromMinor } from '../common/money.util';
 import type { PaymentRecord } from '../state/store.state';
 
 /** Mercado Pago shows the payer's email and document only once money moved. */
 const PAYER_VISIBLE = new Set(['approved', 'refunded', 'charged_back']);
-
-/** Money is released to the seller 14 days after approval in the published sample. */
-const RELEASE_DELAY_MS = 14 * DAY_MS;
 
 /** Metadata keys come back in snake_case (`orderId` → `order_id`), a known Mercado Pago quirk. */
 export function snakeCaseKeys(value: unknown): unknown {
@@ -44,18 +41,30 @@ export function payerIdFor(email: string): string {
   return String(parseInt(createHash('sha1').update(email).digest('hex').slice(0, 8), 16));
 }
 
-/** Sets the money fields for the amount charged so far, with the fee on approved money only. */
+/**
+ * Sets the money fields for the amount charged so far. Fees are on approved money only and on what
+ * the seller keeps: a refund gives back its share of them (README, "Fees and release").
+ */
 export function applyAmounts(record: PaymentRecord, charged: boolean): void {
   const { json, decimals } = record;
   const installments = typeof json.installments === 'number' ? json.installments : 1;
-  const fee = charged ? feeMinor(record.amountMinor) : 0;
+  const kept = charged ? record.amountMinor - record.refundedMinor : 0;
+  const fee = feesMinor(record.fees, kept, installments);
+  const collector = (type: string, minor: number) => ({
+    type,
+    amount: fromMinor(minor, decimals),
+    fee_payer: 'collector',
+  });
   json.transaction_amount = fromMinor(record.amountMinor, decimals);
   json.fee_details = charged
-    ? [{ type: 'mercadopago_fee', amount: fromMinor(fee, decimals), fee_payer: 'collector' }]
+    ? [
+        collector('mercadopago_fee', fee.mercadopago),
+        ...(installments > 1 ? [collector('financing_fee', fee.financing)] : []),
+      ]
     : [];
   json.transaction_details = {
     ...(json.transaction_details as Json),
-    net_received_amount: charged ? fromMinor(record.amountMinor - fee, decimals) : 0,
+    net_received_amount: fromMinor(kept - fee.mercadopago - fee.financing, decimals),
     total_paid_amount: fromMinor(record.amountMinor, decimals),
     installment_amount: fromMinor(Math.round(record.amountMinor / installments), decimals),
   };
@@ -68,10 +77,22 @@ export function approve(record: PaymentRecord, now: number, statusDetail = 'accr
   json.status_detail = statusDetail;
   json.captured = true;
   json.date_approved = mpDate(now);
-  json.money_release_date = mpDate(now + RELEASE_DELAY_MS);
+  json.money_release_date = mpDate(now + record.fees.releaseDays * DAY_MS);
   json.money_release_status = 'pending';
   json.authorization_code ??= String(100000 + (record.id % 900000));
   applyAmounts(record, true);
+}
+
+/**
+ * Money pending release is released once the clock passes its date. Not a change of the payment
+ * (date_last_updated stays, nothing is notified): a client sees it by reading the payment again.
+ */
+export function releaseDue(record: PaymentRecord, now: number): void {
+  const { json } = record;
+  if (json.money_release_status !== 'pending') return;
+  if (Date.parse(json.money_release_date as string) > now) return;
+  json.money_release_status = 'released';
+  record.serialized = null;
 }
 
 /** Every change ends here, which also drops the cached JSON text. */

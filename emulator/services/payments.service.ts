@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { asRecord, isRecord, optionalString, type Json } from '../common/body.util';
 import { mpDate } from '../common/dates.util';
 import { MpError, badRequest, notFound } from '../common/mp-error.util';
@@ -12,6 +13,7 @@ import {
   applyAmounts,
   approve,
   payerIdFor,
+  releaseDue,
   renderAdditionalInfo,
   renderPayment,
   snakeCaseKeys,
@@ -75,7 +77,37 @@ function readInstallments(value: unknown): number {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The modes that let the issuer ask for a challenge; `not_supported` (the default) does not. */
+const THREE_DS_MODES = new Set(['optional', 'mandatory']);
+
+/** The emulator's challenge page, where `three_ds_info.external_resource_url` points. */
+export const CHALLENGE_PATH = '/__emulator/3ds/challenge';
+
+/** An EMV 3DS CReq as an ACS gets it: base64url JSON naming the transaction. */
+function challengeRequest(): string {
+  const creq = {
+    threeDSServerTransID: randomUUID(),
+    acsTransID: randomUUID(),
+    challengeWindowSize: '05',
+    messageType: 'CReq',
+    messageVersion: '2.1.0',
+  };
+  return Buffer.from(JSON.stringify(creq)).toString('base64url');
+}
+
 /** Later states Mercado Pago can move a payment to, each with its usual status_detail. */
+const FORCED_DETAIL: Record<string, string> = {
+  pending: 'pending_waiting_payment',
+  approved: 'accredited',
+  authorized: 'pending_capture',
+  in_process: 'pending_contingency',
+  in_mediation: 'in_mediation',
+  rejected: 'cc_rejected_other_reason',
+  cancelled: 'by_collector',
+  refunded: 'refunded',
+  charged_back: 'settled',
+};
+
 const TRANSITIONS: Record<string, Record<string, string>> = {
   pending: {
     approved: 'accredited',
@@ -100,7 +132,8 @@ export class PaymentsService {
     private readonly clock: () => number,
   ) {}
 
-  create(account: Account, body: unknown, key: string | undefined): Json {
+  /** `origin` is this emulator's own address, where a 3DS challenge page is served. */
+  create(account: Account, body: unknown, key: string | undefined, origin: string): Json {
     const idempotencyKey = requireIdempotencyKey(key);
     const { idempotency } = this.store;
     const replay = idempotency.lookup(
@@ -111,7 +144,7 @@ export class PaymentsService {
       body,
     );
     if (replay) return replay as Json;
-    const record = this.build(account, asRecord(body));
+    const record = this.build(account, asRecord(body), origin);
     this.store.payments.set(record.id, record);
     idempotency.remember(account.user_id, idempotencyKey, 'POST', '/v1/payments', body, () =>
       renderPayment(record),
@@ -125,7 +158,35 @@ export class PaymentsService {
       ? this.store.owned(this.store.payments, Number(id), account.user_id)
       : null;
     if (!record) throw notFound('Payment not found', 2000);
+    releaseDue(record, this.clock());
     return record;
+  }
+
+  /**
+   * Control API: the payment's money is released at `at` (now when omitted): at once when that
+   * is not in the future, else when the emulator's clock gets there.
+   */
+  release(id: number, at: unknown): Json {
+    const record = this.byId(id);
+    if (record.json.money_release_status !== 'pending') {
+      throw new MpError(
+        409,
+        `payment ${id} has no money pending release (money_release_status ${String(record.json.money_release_status)})`,
+        [],
+        'conflict',
+      );
+    }
+    const when =
+      at === undefined || at === null
+        ? this.clock()
+        : typeof at === 'string'
+          ? Date.parse(at)
+          : NaN;
+    if (Number.isNaN(when)) throw badRequest(1, 'at must be an ISO-8601 date');
+    record.json.money_release_date = mpDate(when);
+    record.serialized = null;
+    releaseDue(record, this.clock());
+    return renderPayment(record);
   }
 
   /** `PUT /v1/payments/{id}`: cancel (`status: cancelled`) or capture (`capture: true`). */
@@ -169,15 +230,23 @@ export class PaymentsService {
     return renderPayment(record);
   }
 
-  /** A change made by Mercado Pago rather than by the seller (control API), notified as usual. */
-  transition(id: number, status: unknown, statusDetail: unknown, force = false): Json {
+  /** Any seller's payment, for the control API (Mercado Pago's own side). */
+  byId(id: number): PaymentRecord {
     const record = this.store.payments.get(id);
     if (!record) throw notFound('Payment not found', 2000);
+    return record;
+  }
+
+  /** A change made by Mercado Pago rather than by the seller (control API), notified as usual. */
+  transition(id: number, status: unknown, statusDetail: unknown, force = false): Json {
+    const record = this.byId(id);
     const from = record.json.status as string;
     const allowed = TRANSITIONS[from] ?? {};
     const target = typeof status === 'string' ? status : '';
-    // `force` puts a payment in any state a test needs (e.g. a card payment left pending).
-    const defaultDetail = force && target ? (allowed[target] ?? target) : allowed[target];
+    // `force` puts a payment in any state a test needs (e.g. a card payment left pending), with
+    // a status_detail Mercado Pago documents for that status.
+    const defaultDetail =
+      force && target ? (allowed[target] ?? FORCED_DETAIL[target]) : allowed[target];
     const stuck = from === 'charged_back' && record.json.status_detail !== 'in_process';
     if (!defaultDetail || (stuck && !force)) {
       throw new MpError(
@@ -201,7 +270,45 @@ export class PaymentsService {
     return renderPayment(record);
   }
 
-  private build(account: Account, body: Json): PaymentRecord {
+  /** The payment waiting for the challenge that `creq` stands for. */
+  byChallenge(creq: unknown): PaymentRecord {
+    const id = typeof creq === 'string' ? this.store.challenges.get(creq) : undefined;
+    if (id === undefined) throw notFound('3DS challenge not found');
+    return this.byId(id);
+  }
+
+  /**
+   * The cardholder passed (approved / accredited) or failed (rejected / cc_rejected_3ds_challenge)
+   * the 3DS challenge: the challenge closes and the change is notified as any other.
+   */
+  completeChallenge(id: number, result: unknown): Json {
+    const record = this.byId(id);
+    const creq = (record.json.three_ds_info as Json | null)?.creq;
+    if (record.json.status_detail !== 'pending_challenge' || typeof creq !== 'string') {
+      throw new MpError(
+        409,
+        `payment ${id} is not waiting for a 3DS challenge (${String(record.json.status)}/${String(record.json.status_detail)})`,
+        [],
+        'conflict',
+      );
+    }
+    if (result !== 'completed' && result !== 'failed') {
+      throw badRequest(1, 'result must be completed or failed');
+    }
+    const now = this.clock();
+    if (result === 'completed') {
+      approve(record, now);
+    } else {
+      record.json.status = 'rejected';
+      record.json.status_detail = 'cc_rejected_3ds_challenge';
+    }
+    this.store.challenges.delete(creq);
+    touch(record, now);
+    this.events.paymentChanged(record, 'payment.updated');
+    return renderPayment(record);
+  }
+
+  private build(account: Account, body: Json, origin: string): PaymentRecord {
     const site = SITES[account.site_id];
     const amountMinor = readAmount(body.transaction_amount, site.decimals);
     const installments = readInstallments(body.installments);
@@ -243,6 +350,7 @@ export class PaymentsService {
       notificationUrl,
       payer,
       token,
+      origin,
     });
   }
 
@@ -282,7 +390,8 @@ export class PaymentsService {
   }
 
   private outcome(body: Json, token: CardTokenRecord, installments: number): Outcome {
-    const outcome = outcomeForCardholder(token.card.cardholder.name);
+    const threeDs = THREE_DS_MODES.has(body.three_d_secure_mode as string);
+    const outcome = outcomeForCardholder(token.card.cardholder.name, threeDs);
     if (outcome.status === 'rejected') return outcome;
     if (installments > token.card.method.maxInstallments) {
       return { status: 'rejected', status_detail: 'cc_rejected_invalid_installments' };
@@ -303,6 +412,7 @@ export class PaymentsService {
       notificationUrl: string | null;
       payer: Json;
       token: CardTokenRecord;
+      origin: string;
     },
   ): PaymentRecord {
     const now = this.clock();
@@ -316,8 +426,10 @@ export class PaymentsService {
       id,
       userId: account.user_id,
       decimals: site.decimals,
+      fees: site.fees,
       amountMinor: input.amountMinor,
       refundedMinor: 0,
+      refundOutcomes: [],
       notificationUrl: input.notificationUrl,
       refunds: [],
       createdAt: now,
@@ -426,6 +538,14 @@ export class PaymentsService {
       approve(record, now);
     } else {
       applyAmounts(record, false);
+    }
+    if (outcome.status_detail === 'pending_challenge') {
+      const creq = challengeRequest();
+      this.store.challenges.set(creq, id);
+      record.json.three_ds_info = {
+        external_resource_url: `${input.origin}${CHALLENGE_PATH}`,
+        creq,
+      };
     }
     return record;
   }

@@ -13,6 +13,8 @@ export interface Account {
   send_ipn: boolean;
   /** `TEST-` credentials are sandbox ones; `APP_USR-` ones are production-shaped. */
   live_mode: boolean;
+  /** A test user's account (fake money), whatever its credentials' prefix. */
+  test_user: boolean;
 }
 
 export interface AccountDefaults {
@@ -52,6 +54,7 @@ export class AccountRegistry {
           : input.notification_url,
       send_ipn: input.send_ipn ?? previous?.send_ipn ?? false,
       live_mode: input.access_token.startsWith('APP_USR-'),
+      test_user: input.test_user ?? previous?.test_user ?? false,
     };
     this.byToken.set(account.access_token, account);
     this.byKey.set(account.public_key, account);

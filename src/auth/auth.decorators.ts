@@ -11,6 +11,7 @@ import type { Scope } from './scopes';
 
 export const PUBLIC_KEY = 'auth:public';
 export const SCOPES_KEY = 'auth:scopes';
+export const CREDENTIALS_FILTERED_KEY = 'auth:credentials-filtered';
 
 /** No service token needed (health, docs, metrics, Mercado Pago's notifications). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
@@ -26,6 +27,13 @@ export const RequireScopes = (...scopes: Scope[]) =>
       description: `Token lacks scope ${scopes.join(', ')}`,
     }),
   );
+
+/**
+ * The route shows and acts only on what belongs to the caller's credentials (Principal
+ * credentialIds). Without it, a token limited to some credentials is refused (403): a new route
+ * stays closed to such tokens until someone decides it filters.
+ */
+export const CredentialsFiltered = () => SetMetadata(CREDENTIALS_FILTERED_KEY, true);
 
 /** The authenticated caller, as set by the global guard. */
 export const CurrentPrincipal = createParamDecorator(

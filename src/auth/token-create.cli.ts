@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFromEnvironment } from '../config/app-config';
+import { CacheModule } from '../cache/cache.module';
 import { AppConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { DataDirLockedError } from '../database/pid-lock';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
 
   const config = loadConfigFromEnvironment();
   @Module({
-    imports: [AppConfigModule.forRoot(config), DatabaseModule],
+    imports: [AppConfigModule.forRoot(config), DatabaseModule, CacheModule],
     providers: [TokensRepository, TokensService],
   })
   class TokenCliModule {}

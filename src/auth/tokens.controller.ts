@@ -17,6 +17,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorBody } from '../common/errors/error-body';
+import { CredentialsService } from '../credentials/credentials.service';
 import { RequireScopes } from './auth.decorators';
 import { CreateTokenDto, CreatedTokenDto, TokenDto, TokenListDto } from './dto/token.dto';
 import { TokensService } from './tokens.service';
@@ -25,14 +26,20 @@ import { TokensService } from './tokens.service';
 @Controller('v1/tokens')
 @RequireScopes('tokens:admin')
 export class TokensController {
-  constructor(private readonly tokens: TokensService) {}
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly credentials: CredentialsService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a service token; its secret is returned only in this answer' })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'CREDENTIAL_NOT_FOUND (credential_ids)' })
   async create(@Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
-    const { token, row } = await this.tokens.create(body.name, body.scopes);
+    // A typo would make a token that sees nothing: every named credentials must exist.
+    for (const id of body.credential_ids ?? []) await this.credentials.get(id);
+    const { token, row } = await this.tokens.create(body.name, body.scopes, body.credential_ids);
     return { ...TokenDto.from(row), token };
   }
 

@@ -12,6 +12,7 @@ export class TokensRepository {
     prefix: string;
     tokenHash: string;
     scopes: string[];
+    credentialIds: string[] | null;
   }): Promise<ServiceTokenRow> {
     const [row] = await this.database.db.insert(serviceTokens).values(values).returning();
     return row;
@@ -57,8 +58,10 @@ export class TokensRepository {
       );
   }
 
-  async countAll(): Promise<number> {
-    const [row] = await this.database.db.select({ n: count() }).from(serviceTokens);
-    return Number(row.n);
+  async countTokens(): Promise<{ all: number; active: number }> {
+    const [row] = await this.database.db
+      .select({ all: count(), revoked: count(serviceTokens.revokedAt) })
+      .from(serviceTokens);
+    return { all: Number(row.all), active: Number(row.all) - Number(row.revoked) };
   }
 }

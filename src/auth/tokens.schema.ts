@@ -9,6 +9,8 @@ export const serviceTokens = pgTable(
     /** SHA-256 of the secret, hex: the secret itself is shown once and never stored. */
     tokenHash: text('token_hash').notNull().unique(),
     scopes: text('scopes').array().notNull(),
+    /** null: every credentials; else only these credentials' payments, customers, notifications. */
+    credentialIds: uuid('credential_ids').array(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),

@@ -6,7 +6,8 @@ export const MODES = ['sandbox', 'production'] as const;
 export type Mode = (typeof MODES)[number];
 
 // Mercado Pago's shapes (fact sheet §10): `TEST-` values only work in sandbox, `APP_USR-` ones
-// are production. Messages name the field and the rule, never the value.
+// are production (a test user's too: the live check then stores them as sandbox). Messages name
+// the field and the rule, never the value.
 const ACCESS_TOKEN = /^(APP_USR|TEST)-\d+-\d{6}-[0-9a-f]{32}-\d+$/i;
 const PUBLIC_KEY = /^(APP_USR|TEST)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WEBHOOK_SECRET = /^\S{8,256}$/;

@@ -2,14 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CredentialChanges, CredentialsRepository } from './credentials.repository';
 import { CredentialRow } from './credentials.schema';
 import { SYSTEM_ACTOR } from './credentials.service';
+import { SEALED_COLUMNS, SealedColumn, bindingOf, sealedIn } from './sealed-columns';
 import { SecretBox } from './secret-box';
-
-/** The sealed columns of a row, with the name the audit log gives each. */
-const SEALED = [
-  ['accessTokenSealed', 'accessTokenKeyId', 'access_token'],
-  ['webhookSecretSealed', 'webhookSecretKeyId', 'webhook_secret'],
-  ['previousWebhookSecretSealed', 'previousWebhookSecretKeyId', 'previous_webhook_secret'],
-] as const;
 
 export interface ResealReport {
   resealed: number;
@@ -17,7 +11,10 @@ export interface ResealReport {
   keyId: string;
 }
 
-/** Moves every secret onto the current key (after CREDENTIALS_ENCRYPTION_KEY changed). */
+/**
+ * Moves every secret onto the current key (after CREDENTIALS_ENCRYPTION_KEY changed), and binds
+ * values sealed before bindings existed to their row and column.
+ */
 @Injectable()
 export class CredentialsResealService {
   constructor(
@@ -56,13 +53,16 @@ export class CredentialsResealService {
   private resealed(row: CredentialRow): { changes: CredentialChanges; fields: string[] } {
     const changes: CredentialChanges = {};
     const fields: string[] = [];
-    for (const [blobColumn, keyColumn, field] of SEALED) {
-      const blob = row[blobColumn];
-      const keyId = row[keyColumn];
-      if (!blob || !keyId || keyId === this.box.currentKeyId) continue;
-      const sealed = this.box.seal(this.box.open({ blob, keyId }));
-      changes[blobColumn] = sealed.blob;
-      changes[keyColumn] = sealed.keyId;
+    for (const column of Object.keys(SEALED_COLUMNS) as SealedColumn[]) {
+      const sealed = sealedIn(row, column);
+      if (!sealed) continue;
+      const binding = bindingOf(row.id, column);
+      const { secret, bound } = this.box.openBound(sealed, binding);
+      if (bound && sealed.keyId === this.box.currentKeyId) continue;
+      const [blobColumn, keyColumn, field] = SEALED_COLUMNS[column];
+      const resealed = this.box.seal(secret, binding);
+      changes[blobColumn] = resealed.blob;
+      changes[keyColumn] = resealed.keyId;
       fields.push(field);
     }
     return { changes, fields };

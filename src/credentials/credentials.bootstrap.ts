@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Secret } from '../common/secret';
+import { AppConfig, ConfigError } from '../config/app-config';
 import {
   EMULATOR_DEFAULT_ACCESS_TOKEN,
   EMULATOR_DEFAULT_PUBLIC_KEY,
   EMULATOR_DEFAULT_SITE_ID,
   EMULATOR_DEFAULT_WEBHOOK_SECRET,
-} from '../../emulator/emulator.defaults';
-import { Secret } from '../common/secret';
-import { AppConfig, ConfigError } from '../config/app-config';
+} from './emulator-sandbox';
+import { CredentialDefaultConflictError, CredentialNameTakenError } from './credentials.errors';
 import { CredentialsService, SYSTEM_ACTOR } from './credentials.service';
 
 export const SEEDED_NAME = 'env-default';
@@ -28,6 +29,38 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.seed();
+    } catch (error) {
+      if (
+        !(error instanceof CredentialDefaultConflictError) &&
+        !(error instanceof CredentialNameTakenError)
+      ) {
+        throw error;
+      }
+      // Instances starting together on an empty database race to create the default; the unique
+      // indexes let one win, and a second pass here sees its row and only brings it in line.
+      await this.seed();
+    }
+
+    const row = await this.credentials.findDefault();
+    if (row) {
+      this.logger.log(
+        `Default Mercado Pago credentials: "${row.name}" (${row.id}, site ${row.siteId}, ${row.mode})`,
+      );
+    } else {
+      this.logger.warn('No default Mercado Pago credentials: payments must name a credential_id');
+    }
+    for (const unsigned of await this.credentials.productionWithoutWebhookSecret()) {
+      this.logger.warn(
+        `Production credentials "${unsigned.name}" (${unsigned.id}) hold no webhook secret: ` +
+          'every Mercado Pago notification for them is refused; rotate one in ' +
+          `(POST /v1/credentials/${unsigned.id}/rotate with webhook_secret)`,
+      );
+    }
+  }
+
+  private async seed(): Promise<void> {
     const { accessToken, publicKey, webhookSecret } = this.config.seedCredentials;
     if (accessToken || publicKey || webhookSecret) {
       if (!accessToken || !publicKey) {
@@ -57,15 +90,6 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
         },
         SYSTEM_ACTOR,
       );
-    }
-
-    const row = await this.credentials.findDefault();
-    if (row) {
-      this.logger.log(
-        `Default Mercado Pago credentials: "${row.name}" (${row.id}, site ${row.siteId}, ${row.mode})`,
-      );
-    } else {
-      this.logger.warn('No default Mercado Pago credentials: payments must name a credential_id');
     }
   }
 }

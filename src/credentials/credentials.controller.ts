@@ -23,7 +23,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { RequireScopes } from '../auth/auth.decorators';
+import { CredentialsFiltered, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../common/errors/error-body';
 import { Secret } from '../common/secret';
 import { Actor, CredentialsService } from './credentials.service';
@@ -37,6 +38,8 @@ import {
   RotateCredentialDto,
   UpdateCredentialDto,
 } from './dto/credential.dto';
+import { GoLiveDto } from './dto/go-live.dto';
+import { GoLiveService } from './go-live/go-live.service';
 
 const secret = (value: string | undefined) => (value === undefined ? undefined : new Secret(value));
 
@@ -51,7 +54,10 @@ const UUID_PARAM = new ParseUUIDPipe();
 @ApiTags('credentials')
 @Controller('v1/credentials')
 export class CredentialsController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly goLive: GoLiveService,
+  ) {}
 
   @Post()
   @RequireScopes('credentials:admin')
@@ -186,8 +192,23 @@ export class CredentialsController {
     return { data: rows.map((row) => CredentialAuditEntryDto.from(row)) };
   }
 
+  @Get(':id/go-live')
+  @RequireScopes('credentials:admin')
+  @ApiOperation({
+    summary:
+      "Mercado Pago's go-live requirements for these credentials, each passed or not, with what " +
+      'to do (README: Going live)',
+  })
+  @ApiOkResponse({ type: GoLiveDto })
+  @ApiBadRequestResponse({ type: ErrorBody })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'CREDENTIAL_NOT_FOUND' })
+  async goLiveReport(@Param('id', UUID_PARAM) id: string): Promise<GoLiveDto> {
+    return GoLiveDto.from(await this.goLive.report(id));
+  }
+
   @Get(':id/public-key')
   @RequireScopes('payments:read')
+  @CredentialsFiltered()
   @ApiOperation({
     summary: 'The public key a front end needs to make card tokens ("default" for the default)',
   })
@@ -198,7 +219,11 @@ export class CredentialsController {
     type: ErrorBody,
     description: 'CREDENTIAL_NO_DEFAULT or CREDENTIAL_SANDBOX_IN_PRODUCTION',
   })
-  async publicKey(@Param('id') id: string): Promise<PublicKeyDto> {
-    return PublicKeyDto.from(await this.credentials.publicKey(id === 'default' ? undefined : id));
+  async publicKey(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<PublicKeyDto> {
+    const row = await this.credentials.publicKey(id === 'default' ? undefined : id, principal);
+    return PublicKeyDto.from(row);
   }
 }

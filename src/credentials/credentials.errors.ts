@@ -36,6 +36,16 @@ export class CredentialNameTakenError extends ConflictError {
   }
 }
 
+/** Two writers made different rows the default at once; the caller may retry. */
+export class CredentialDefaultConflictError extends ConflictError {
+  constructor() {
+    super(
+      'CREDENTIAL_DEFAULT_CONFLICT',
+      'Another request changed the default credentials at the same time; retry',
+    );
+  }
+}
+
 export class CredentialNoDefaultError extends DomainError {
   constructor() {
     super(
@@ -53,6 +63,36 @@ export class CredentialSandboxInProductionError extends DomainError {
       `Credentials ${id} are sandbox ones, refused by a production service ` +
         '(set ALLOW_SANDBOX_CREDENTIALS_IN_PRODUCTION=true to allow)',
       422,
+    );
+  }
+}
+
+/**
+ * Mercado Pago refused these credentials' access token (401), so nothing is sent with it until
+ * POST /v1/credentials/{id}/rotate sets a new one. Same code and status as malformed values:
+ * either way the credentials as stored cannot be used.
+ */
+export class CredentialUnusableError extends DomainError {
+  /** A 401 to a re-send: what was re-sent stays submitting, its first send's outcome unknown. */
+  static onResend(id: string, what: string, refusal: Error): CredentialUnusableError {
+    return new CredentialUnusableError(
+      id,
+      null,
+      refusal.message,
+      `Mercado Pago refused the access token of credentials ${id}; ${what} stays submitting ` +
+        '(an earlier send may have gone through): rotate the credentials, then retry with the ' +
+        'same Idempotency-Key',
+    );
+  }
+
+  constructor(id: string, invalidAt: Date | null, reason: string | null, message?: string) {
+    super(
+      'CREDENTIAL_INVALID',
+      message ??
+        `Mercado Pago refused the access token of credentials ${id}: rotate it ` +
+          `(POST /v1/credentials/${id}/rotate with a new access_token)`,
+      422,
+      { credential_id: id, invalid_at: (invalidAt ?? new Date()).toISOString(), reason },
     );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { Database, Executor } from '../database/database';
 import {
   CredentialAuditRow,
@@ -13,12 +13,6 @@ export type CredentialChanges = Partial<Omit<NewCredential, 'id' | 'createdAt'>>
 export type NewAuditEntry = Omit<typeof credentialsAudit.$inferInsert, 'id' | 'createdAt'>;
 
 const live = isNull(credentials.deletedAt);
-
-/** True when `error` (as drizzle wraps it) is a unique violation of the named index. */
-export function violates(error: unknown, constraint: string): boolean {
-  const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
-  return cause?.code === '23505' && cause.constraint === constraint;
-}
 
 @Injectable()
 export class CredentialsRepository {
@@ -127,6 +121,35 @@ export class CredentialsRepository {
 
   async countAll(ex: Executor = this.database.db): Promise<number> {
     const [row] = await ex.select({ n: count() }).from(credentials);
+    return Number(row.n);
+  }
+
+  /**
+   * Marks the live credentials invalid if `setAt` still dates their access token (a 401 for a
+   * token rotated away since marks nothing); undefined when nothing changed, e.g. already invalid.
+   */
+  async markInvalid(
+    id: string,
+    setAt: Date | null,
+    reason: string,
+    ex: Executor = this.database.db,
+  ): Promise<CredentialRow | undefined> {
+    const sameToken = setAt
+      ? sql`${credentials.accessTokenSetAt} = ${setAt.toISOString()}::timestamptz`
+      : isNull(credentials.accessTokenSetAt);
+    const [row] = await ex
+      .update(credentials)
+      .set({ invalidAt: sql`now()`, invalidReason: reason, updatedAt: sql`now()` })
+      .where(and(eq(credentials.id, id), live, isNull(credentials.invalidAt), sameToken))
+      .returning();
+    return row;
+  }
+
+  async countInvalid(ex: Executor = this.database.db): Promise<number> {
+    const [row] = await ex
+      .select({ n: count() })
+      .from(credentials)
+      .where(and(live, isNotNull(credentials.invalidAt)));
     return Number(row.n);
   }
 

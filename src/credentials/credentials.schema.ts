@@ -46,6 +46,11 @@ export const credentials = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    /** Mercado Pago answered 401 to this access token: calls fail fast until a new one is set. */
+    invalidAt: timestamp('invalid_at', { withTimezone: true }),
+    invalidReason: text('invalid_reason'),
+    /** The account is a Mercado Pago test user (`APP_USR-` values, fake money): always sandbox. */
+    testUser: boolean('test_user').notNull().default(false),
     /** Soft delete: payments keep pointing at the row, but its secrets are gone. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },

@@ -1,21 +1,31 @@
-import { Injectable } from '@nestjs/common';
-import { ConflictError } from '../common/errors/domain-error';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Principal, mayUseCredentials } from '../auth/principal';
+import { CacheInvalidation } from '../cache/cache-invalidation';
+import { SharedCache } from '../cache/shared-cache';
+import { AuthError } from '../common/errors/domain-error';
 import { Secret } from '../common/secret';
 import { AppConfig } from '../config/app-config';
 import type { Executor } from '../database/database';
+import { AccessTokenRefusals, CredentialToken } from './access-token-refusals.port';
 import { Mode, credentialProblems, modeOf } from './credential-formats';
+import { CredentialsMetrics } from './credentials.metrics';
 import {
   CredentialCheckFailedError,
+  CredentialDefaultConflictError,
   CredentialInvalidError,
   CredentialNameTakenError,
   CredentialNoDefaultError,
   CredentialNotFoundError,
   CredentialSandboxInProductionError,
+  CredentialUnusableError,
 } from './credentials.errors';
-import { CredentialChanges, CredentialsRepository, violates } from './credentials.repository';
+import { violates } from '../database/errors';
+import { CredentialChanges, CredentialsRepository } from './credentials.repository';
 import { CredentialAuditRow, CredentialRow } from './credentials.schema';
 import { MercadoPagoAccount, MercadoPagoAccounts } from './mercadopago-accounts.port';
-import { SecretBox, Sealed } from './secret-box';
+import { SealedColumn, bindingOf, sealedIn } from './sealed-columns';
+import { SecretBox } from './secret-box';
 import { SiteId } from './sites';
 
 /** What a payment or a webhook check needs: the access token opened, ready for one call. */
@@ -62,24 +72,56 @@ export interface NewSecrets {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOUR_MS = 3_600_000;
 
-const sealedOf = (blob: Buffer | null, keyId: string | null): Sealed | undefined =>
-  blob && keyId ? { blob, keyId } : undefined;
+type CredentialsLimit = Pick<Principal, 'credentialIds'>;
+
+export const CREDENTIALS_TOPIC = 'credentials';
+const DEFAULT_KEY = 'default';
+
+/** A live row with its secrets opened: what the hot paths (payments, notifications) read. */
+interface OpenedCredentials {
+  row: CredentialRow;
+  usable: UsableCredentials;
+  webhookSecret?: Secret;
+  previousWebhookSecret?: Secret;
+}
 
 @Injectable()
-export class CredentialsService {
+export class CredentialsService implements AccessTokenRefusals {
+  private readonly logger = new Logger('Credentials');
+  /** Keyed by id, and "default"; any change empties it on every instance. */
+  private readonly cache: SharedCache<OpenedCredentials>;
+
   constructor(
     private readonly credentials: CredentialsRepository,
     private readonly accounts: MercadoPagoAccounts,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
-  ) {}
+    private readonly invalidation: CacheInvalidation,
+    private readonly metrics: CredentialsMetrics,
+  ) {
+    this.cache = invalidation.cache<OpenedCredentials>(CREDENTIALS_TOPIC);
+  }
 
   /** Validates, checks the token with Mercado Pago, then stores: a failure stores nothing. */
   async create(input: NewCredentials, actor: Actor): Promise<CredentialRow> {
     const problems = credentialProblems(input);
+    // Without a secret no notification can be verified, so every one would be refused.
+    if (input.mode === 'production' && !input.webhookSecret) {
+      problems.push({ field: 'webhook_secret', message: 'is required for production credentials' });
+    }
     if (problems.length > 0) throw new CredentialInvalidError(problems);
     const account = await this.checkWithMercadoPago(input.accessToken, input.siteId);
-    return this.insert(input, account, actor);
+    if (account.testUser) {
+      this.logger.warn(
+        `Credentials "${input.name}" belong to a Mercado Pago test user (fake money only): ` +
+          'stored as sandbox',
+      );
+    }
+    return this.insert(
+      { ...input, mode: account.testUser ? 'sandbox' : input.mode },
+      account,
+      actor,
+    );
   }
 
   list(): Promise<CredentialRow[]> {
@@ -96,7 +138,7 @@ export class CredentialsService {
   async update(id: string, patch: CredentialsPatch, actor: Actor): Promise<CredentialRow> {
     return this.write(patch.name, (tx) =>
       this.changeLocked(id, tx, actor, 'updated', async (row) => {
-        const problems = credentialProblems({ mode: row.mode, publicKey: patch.publicKey });
+        const problems = credentialProblems({ mode: prefixMode(row), publicKey: patch.publicKey });
         if (problems.length > 0) throw new CredentialInvalidError(problems);
         const changes: CredentialChanges = {};
         if (patch.name !== undefined && patch.name !== row.name) changes.name = patch.name;
@@ -124,7 +166,7 @@ export class CredentialsService {
       ]);
     }
     const current = await this.get(id);
-    const problems = credentialProblems({ mode: current.mode, ...secrets });
+    const problems = credentialProblems({ mode: prefixMode(current), ...secrets });
     if (problems.length > 0) throw new CredentialInvalidError(problems);
     if (secrets.accessToken) {
       const account = await this.checkWithMercadoPago(secrets.accessToken, current.siteId);
@@ -134,16 +176,42 @@ export class CredentialsService {
         );
       }
     }
-    return this.credentials.transaction((tx) =>
+    return this.write(undefined, (tx) =>
       this.changeLocked(id, tx, actor, 'rotated', (row) =>
-        Promise.resolve({ ...this.secretChanges(row, secrets), rotatedAt: new Date() }),
+        Promise.resolve({ ...this.secretChanges(row.id, row, secrets), rotatedAt: new Date() }),
       ),
+    );
+  }
+
+  /**
+   * Mercado Pago answered 401 to a stored access token: its credentials are marked invalid (once,
+   * audited, logged, counted) and every instance forgets its cached copy, so the next call fails
+   * fast. Other tokens (a live check's) belong to no stored credentials.
+   */
+  async refused(accessToken: Secret, reason: string): Promise<void> {
+    if (!(accessToken instanceof CredentialToken)) return;
+    const marked = await this.credentials.transaction(async (tx) => {
+      const row = await this.credentials.markInvalid(
+        accessToken.credentialId,
+        accessToken.setAt,
+        reason,
+        tx,
+      );
+      if (row) await this.audit(tx, row.id, 'invalidated', SYSTEM_ACTOR, ['status']);
+      return row;
+    });
+    if (!marked) return;
+    await this.invalidation.publish(CREDENTIALS_TOPIC);
+    this.metrics.countInvalidated();
+    this.logger.warn(
+      `Credentials ${marked.id} (${marked.name}) marked invalid: ${reason}; calls with them fail ` +
+        'with CREDENTIAL_INVALID until a new access token is set (POST /v1/credentials/{id}/rotate)',
     );
   }
 
   /** Soft delete with the secrets wiped; a deleted default leaves no default. */
   async remove(id: string, actor: Actor): Promise<CredentialRow> {
-    return this.credentials.transaction(async (tx) => {
+    return this.write(undefined, async (tx) => {
       const row = UUID.test(id) ? await this.credentials.markDeletedAndWipe(id, tx) : undefined;
       if (!row) throw new CredentialNotFoundError(id);
       await this.audit(tx, row.id, 'deleted', actor, []);
@@ -159,27 +227,19 @@ export class CredentialsService {
     return this.credentials.listAudit(id);
   }
 
-  /** The credentials a call should use: the given ones, or the default when omitted. */
-  async resolve(credentialId?: string): Promise<UsableCredentials> {
-    const row = await this.usableRow(credentialId);
-    const accessToken = sealedOf(row.accessTokenSealed, row.accessTokenKeyId);
-    // Live rows always hold a token (only delete wipes it); a miss is a broken invariant.
-    if (!accessToken) throw new Error(`Credentials ${row.id} hold no access token`);
-    const mode = row.mode as Mode;
-    return {
-      id: row.id,
-      name: row.name,
-      siteId: row.siteId as SiteId,
-      mode,
-      publicKey: row.publicKey,
-      accessToken: this.box.open(accessToken),
-      liveMode: mode === 'production',
-    };
+  /**
+   * The credentials a call should use: the given ones, or the default when omitted. A caller
+   * limited to some credentials (`principal`) may use only those.
+   */
+  async resolve(credentialId?: string, principal?: CredentialsLimit): Promise<UsableCredentials> {
+    const { row, usable } = await this.usable(credentialId, principal);
+    if (row.invalidAt) throw new CredentialUnusableError(row.id, row.invalidAt, row.invalidReason);
+    return usable;
   }
 
   /** What a front end needs to make card tokens; same choice and guard rails as resolve. */
-  publicKey(credentialId?: string): Promise<CredentialRow> {
-    return this.usableRow(credentialId);
+  async publicKey(credentialId?: string, principal?: CredentialsLimit): Promise<CredentialRow> {
+    return (await this.usable(credentialId, principal)).row;
   }
 
   /**
@@ -188,14 +248,15 @@ export class CredentialsService {
    * no such (live) credentials.
    */
   async webhookSecrets(credentialId: string): Promise<Secret[] | undefined> {
-    const row = UUID.test(credentialId) ? await this.credentials.findLive(credentialId) : undefined;
-    if (!row) return undefined;
-    const secrets: Secret[] = [];
-    const current = sealedOf(row.webhookSecretSealed, row.webhookSecretKeyId);
-    if (current) secrets.push(this.box.open(current));
-    const previous = sealedOf(row.previousWebhookSecretSealed, row.previousWebhookSecretKeyId);
-    if (previous && (row.previousWebhookSecretExpiresAt?.getTime() ?? 0) > Date.now()) {
-      secrets.push(this.box.open(previous));
+    const opened = UUID.test(credentialId) ? await this.opened(credentialId) : undefined;
+    if (!opened) return undefined;
+    const { row, webhookSecret, previousWebhookSecret } = opened;
+    const secrets: Secret[] = webhookSecret ? [webhookSecret] : [];
+    if (
+      previousWebhookSecret &&
+      (row.previousWebhookSecretExpiresAt?.getTime() ?? 0) > Date.now()
+    ) {
+      secrets.push(previousWebhookSecret);
     }
     return secrets;
   }
@@ -223,59 +284,111 @@ export class CredentialsService {
     if (problems.length > 0) throw new CredentialInvalidError(problems);
 
     const current = await this.credentials.findDefault();
-    const currentToken = current && sealedOf(current.accessTokenSealed, current.accessTokenKeyId);
     const tokenChanged =
-      !currentToken || this.box.open(currentToken).reveal() !== accessToken.reveal();
+      !current || this.openColumn(current, 'accessToken')?.reveal() !== accessToken.reveal();
     const account = tokenChanged ? await this.checkWithMercadoPago(accessToken) : undefined;
+    const seededMode = account?.testUser ? 'sandbox' : mode!;
     if (!current) {
       const input = {
         ...seed,
         accessToken,
         name,
         siteId: account!.siteId,
-        mode: mode!,
+        mode: seededMode,
         isDefault: true,
       };
       return this.insert(input, account!, SYSTEM_ACTOR);
     }
 
-    return this.credentials.transaction((tx) =>
+    return this.write(undefined, (tx) =>
       this.changeLocked(current.id, tx, SYSTEM_ACTOR, 'updated', (row) => {
         const changes: CredentialChanges = {};
         if (seed.publicKey !== row.publicKey) changes.publicKey = seed.publicKey;
         if (account) {
           // The environment names another token: it may be another account, site or mode.
           if (account.siteId !== row.siteId) changes.siteId = account.siteId;
-          if (mode !== row.mode) changes.mode = mode;
+          if (seededMode !== row.mode) changes.mode = seededMode;
           changes.mercadoPagoUserId = account.userId;
-          Object.assign(changes, this.secretChanges(row, { accessToken }));
+          changes.testUser = account.testUser;
+          Object.assign(changes, this.secretChanges(row.id, row, { accessToken }));
         }
-        const secret = sealedOf(row.webhookSecretSealed, row.webhookSecretKeyId);
         const webhookSecret = seed.webhookSecret;
         if (
           webhookSecret &&
-          (!secret || this.box.open(secret).reveal() !== webhookSecret.reveal())
+          this.openColumn(row, 'webhookSecret')?.reveal() !== webhookSecret.reveal()
         ) {
-          Object.assign(changes, this.secretChanges(row, { webhookSecret }));
+          Object.assign(changes, this.secretChanges(row.id, row, { webhookSecret }));
         }
         return Promise.resolve(changes);
       }),
     );
   }
 
-  private async usableRow(credentialId?: string): Promise<CredentialRow> {
-    let row: CredentialRow | undefined;
-    if (credentialId === undefined) {
-      row = await this.credentials.findDefault();
-      if (!row) throw new CredentialNoDefaultError();
-    } else {
-      row = await this.get(credentialId);
+  /** Live production credentials that hold no webhook secret: every notification to them fails. */
+  async productionWithoutWebhookSecret(): Promise<CredentialRow[]> {
+    const rows = await this.credentials.listLive();
+    return rows.filter((row) => row.mode === 'production' && !row.webhookSecretSealed);
+  }
+
+  private async usable(
+    credentialId?: string,
+    principal?: CredentialsLimit,
+  ): Promise<OpenedCredentials> {
+    if (credentialId !== undefined && !UUID.test(credentialId)) {
+      throw new CredentialNotFoundError(credentialId);
+    }
+    const opened = await this.opened(credentialId);
+    if (!opened) {
+      throw credentialId === undefined
+        ? new CredentialNoDefaultError()
+        : new CredentialNotFoundError(credentialId);
     }
     const { isProduction, credentials } = this.config;
-    if (isProduction && row.mode === 'sandbox' && !credentials.allowSandboxInProduction) {
-      throw new CredentialSandboxInProductionError(row.id);
+    if (isProduction && opened.row.mode === 'sandbox' && !credentials.allowSandboxInProduction) {
+      throw new CredentialSandboxInProductionError(opened.row.id);
     }
-    return row;
+    if (principal && !mayUseCredentials(principal, opened.row.id)) {
+      throw AuthError.credentialsNotAllowed(opened.row.id);
+    }
+    return opened;
+  }
+
+  /** The live row (the default when no id is given) with its secrets opened, from the cache. */
+  private opened(credentialId?: string): Promise<OpenedCredentials | undefined> {
+    return this.cache.get(credentialId ?? DEFAULT_KEY, async () => {
+      const row =
+        credentialId === undefined
+          ? await this.credentials.findDefault()
+          : await this.credentials.findLive(credentialId);
+      return row && this.open(row);
+    });
+  }
+
+  private open(row: CredentialRow): OpenedCredentials {
+    const opened = this.openColumn(row, 'accessToken');
+    // Live rows always hold a token (only delete wipes it); a miss is a broken invariant.
+    if (!opened) throw new Error(`Credentials ${row.id} hold no access token`);
+    const accessToken = new CredentialToken(opened.reveal(), row.id, row.accessTokenSetAt);
+    const mode = row.mode as Mode;
+    return {
+      row,
+      usable: {
+        id: row.id,
+        name: row.name,
+        siteId: row.siteId as SiteId,
+        mode,
+        publicKey: row.publicKey,
+        accessToken,
+        liveMode: mode === 'production',
+      },
+      webhookSecret: this.openColumn(row, 'webhookSecret'),
+      previousWebhookSecret: this.openColumn(row, 'previousWebhookSecret'),
+    };
+  }
+
+  private openColumn(row: CredentialRow, column: SealedColumn): Secret | undefined {
+    const sealed = sealedIn(row, column);
+    return sealed && this.box.open(sealed, bindingOf(row.id, column));
   }
 
   /** The live check: the token works, and (when expected) belongs to an account of that site. */
@@ -311,15 +424,19 @@ export class CredentialsService {
   ): Promise<CredentialRow> {
     return this.write(input.name, async (tx) => {
       if (input.isDefault) await this.credentials.clearDefault(tx);
+      // The id is ours, not the database's: the secrets are sealed bound to it.
+      const id = randomUUID();
       const row = await this.credentials.insert(
         {
+          id,
           name: input.name,
           siteId: input.siteId,
           mode: input.mode,
           publicKey: input.publicKey,
+          testUser: account.testUser,
           isDefault: input.isDefault,
           mercadoPagoUserId: account.userId,
-          ...this.secretChanges(undefined, input),
+          ...this.secretChanges(id, undefined, input),
         },
         tx,
       );
@@ -330,19 +447,21 @@ export class CredentialsService {
     });
   }
 
-  /** A transaction that turns the unique indexes' refusals into the caller's conflicts. */
+  /**
+   * Every change goes through here: a transaction that turns the unique indexes' refusals into
+   * the caller's conflicts, then (committed) empties the credentials caches of every instance.
+   */
   private async write<T>(name: string | undefined, work: (tx: Executor) => Promise<T>): Promise<T> {
     try {
-      return await this.credentials.transaction(work);
+      const result = await this.credentials.transaction(work);
+      await this.invalidation.publish(CREDENTIALS_TOPIC);
+      return result;
     } catch (error) {
       if (name !== undefined && violates(error, 'credentials_name_live_idx')) {
         throw new CredentialNameTakenError(name);
       }
       if (violates(error, 'credentials_one_default_idx')) {
-        throw new ConflictError(
-          'CREDENTIAL_DEFAULT_CONFLICT',
-          'Another request changed the default credentials at the same time; retry',
-        );
+        throw new CredentialDefaultConflictError();
       }
       throw error;
     }
@@ -367,21 +486,28 @@ export class CredentialsService {
   }
 
   /** Sealed columns for new secrets; a replaced webhook secret moves to "previous" for the overlap. */
-  private secretChanges(row: CredentialRow | undefined, secrets: NewSecrets): CredentialChanges {
+  private secretChanges(
+    id: string,
+    row: CredentialRow | undefined,
+    secrets: NewSecrets,
+  ): CredentialChanges {
     const now = new Date();
     const changes: CredentialChanges = {};
     // [sealed blob, key id, hint, set at], in the column order each secret has.
-    const sealedWithHint = (secret: Secret) => {
-      const { blob, keyId } = this.box.seal(secret);
+    const sealedWithHint = (secret: Secret, column: SealedColumn) => {
+      const { blob, keyId } = this.box.seal(secret, bindingOf(id, column));
       return [blob, keyId, secret.hint(), now] as const;
     };
     if (secrets.accessToken) {
+      // Checked live before it got here: whatever Mercado Pago refused before is history.
+      changes.invalidAt = null;
+      changes.invalidReason = null;
       [
         changes.accessTokenSealed,
         changes.accessTokenKeyId,
         changes.accessTokenHint,
         changes.accessTokenSetAt,
-      ] = sealedWithHint(secrets.accessToken);
+      ] = sealedWithHint(secrets.accessToken, 'accessToken');
     }
     if (secrets.webhookSecret) {
       [
@@ -389,13 +515,15 @@ export class CredentialsService {
         changes.webhookSecretKeyId,
         changes.webhookSecretHint,
         changes.webhookSecretSetAt,
-      ] = sealedWithHint(secrets.webhookSecret);
+      ] = sealedWithHint(secrets.webhookSecret, 'webhookSecret');
       const overlapMs = this.config.credentials.rotationOverlapHours * HOUR_MS;
-      const keep = row?.webhookSecretSealed && overlapMs > 0;
+      // Re-sealed, not copied: a value is bound to its column.
+      const replaced = row && overlapMs > 0 ? this.openColumn(row, 'webhookSecret') : undefined;
+      const previous = replaced && this.box.seal(replaced, bindingOf(id, 'previousWebhookSecret'));
       Object.assign(changes, {
-        previousWebhookSecretSealed: keep ? row.webhookSecretSealed : null,
-        previousWebhookSecretKeyId: keep ? row.webhookSecretKeyId : null,
-        previousWebhookSecretExpiresAt: keep ? new Date(now.getTime() + overlapMs) : null,
+        previousWebhookSecretSealed: previous?.blob ?? null,
+        previousWebhookSecretKeyId: previous?.keyId ?? null,
+        previousWebhookSecretExpiresAt: previous ? new Date(now.getTime() + overlapMs) : null,
       });
     }
     return changes;
@@ -413,6 +541,11 @@ export class CredentialsService {
       tx,
     );
   }
+}
+
+/** The mode the values' prefix must match: a test user's are `APP_USR-` ones, though sandbox. */
+function prefixMode(row: CredentialRow): string {
+  return row.testUser ? 'production' : row.mode;
 }
 
 /** Column changes → the contract's field names, secrets named once and never valued. */

@@ -5,6 +5,8 @@ export interface MercadoPagoAccount {
   userId: string;
   siteId: string;
   liveMode?: boolean;
+  /** A Mercado Pago test user: its `APP_USR-` values move fake money only. */
+  testUser: boolean;
 }
 
 /**

@@ -29,8 +29,27 @@ export class UnknownKeyError extends Error {
   }
 }
 
+/** A sealed value that does not open where it is: copied from another row or column, or altered. */
+export class SealedValueMismatchError extends Error {
+  constructor(binding: string, options?: ErrorOptions) {
+    super(`The sealed value in ${binding} does not belong there (copied or altered)`, options);
+  }
+}
+
+function decrypt(key: Buffer, blob: Buffer, binding?: string): Secret {
+  const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, IV_BYTES));
+  decipher.setAuthTag(blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  if (binding !== undefined) decipher.setAAD(Buffer.from(binding, 'utf8'));
+  const plain = Buffer.concat([
+    decipher.update(blob.subarray(IV_BYTES + TAG_BYTES)),
+    decipher.final(),
+  ]);
+  return new Secret(plain.toString('utf8'));
+}
+
 /**
- * AES-256-GCM: a random 12-byte IV per value and the auth tag, stored as iv | tag | ciphertext.
+ * AES-256-GCM: a random 12-byte IV per value and the auth tag, stored as iv | tag | ciphertext,
+ * with where the value lives as additional data.
  * Seals under the current key; opens under any known key, so rows sealed under the previous key
  * keep working until `npm run credentials:reseal` moves them.
  */
@@ -46,25 +65,36 @@ export class SecretBox {
     for (const key of [currentKey, ...otherKeys]) this.keys.set(keyIdOf(key), key);
   }
 
-  seal(secret: Secret): Sealed {
+  /** `binding` (AES-GCM additional data) names where the value lives, e.g. its row and column. */
+  seal(secret: Secret, binding: string): Sealed {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, iv);
+    cipher.setAAD(Buffer.from(binding, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(secret.reveal(), 'utf8'), cipher.final()]);
     return { blob: Buffer.concat([iv, cipher.getAuthTag(), ciphertext]), keyId: this.currentKeyId };
   }
 
-  open(sealed: Sealed): Secret {
+  open(sealed: Sealed, binding: string): Secret {
+    return this.openBound(sealed, binding).secret;
+  }
+
+  /**
+   * Opens a value sealed for `binding`; one copied from elsewhere fails the tag. Values sealed
+   * before bindings existed (no additional data) still open, with bound: false, until the
+   * re-seal command binds them.
+   */
+  openBound(sealed: Sealed, binding: string): { secret: Secret; bound: boolean } {
     const key = this.keys.get(sealed.keyId);
     if (!key) throw new UnknownKeyError(sealed.keyId);
-    const iv = sealed.blob.subarray(0, IV_BYTES);
-    const tag = sealed.blob.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAuthTag(tag);
-    const plain = Buffer.concat([
-      decipher.update(sealed.blob.subarray(IV_BYTES + TAG_BYTES)),
-      decipher.final(),
-    ]);
-    return new Secret(plain.toString('utf8'));
+    try {
+      return { secret: decrypt(key, sealed.blob, binding), bound: true };
+    } catch (boundError) {
+      try {
+        return { secret: decrypt(key, sealed.blob), bound: false };
+      } catch {
+        throw new SealedValueMismatchError(binding, { cause: boundError });
+      }
+    }
   }
 
   /**

@@ -12,7 +12,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { RequireScopes } from '../auth/auth.decorators';
+import { CredentialsFiltered, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../common/errors/error-body';
 import {
   CardCreateDto,
@@ -29,6 +30,7 @@ const TIMEOUT = { type: ErrorBody, description: 'GATEWAY_UNAVAILABLE (timeout): 
 
 @ApiTags('customers')
 @Controller('v1/customers')
+@CredentialsFiltered()
 @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; each bad field listed' })
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
@@ -52,16 +54,20 @@ export class CustomersController {
   @ApiBadGatewayResponse(UNAVAILABLE)
   @ApiGatewayTimeoutResponse(TIMEOUT)
   async create(
+    @CurrentPrincipal() principal: Principal,
     @Body() body: CustomerCreateDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CustomerDto> {
-    const { customer, created } = await this.customers.create({
-      email: body.email,
-      firstName: body.first_name,
-      lastName: body.last_name,
-      identification: body.identification,
-      credentialId: body.credential_id,
-    });
+    const { customer, created } = await this.customers.create(
+      {
+        email: body.email,
+        firstName: body.first_name,
+        lastName: body.last_name,
+        identification: body.identification,
+        credentialId: body.credential_id,
+      },
+      principal,
+    );
     void reply.status(created ? 201 : 200);
     return CustomerDto.from(customer);
   }
@@ -70,8 +76,11 @@ export class CustomersController {
   @RequireScopes('payments:read')
   @ApiOperation({ summary: 'Find customers by email (from our records; no Mercado Pago call)' })
   @ApiOkResponse({ type: CustomerListDto })
-  async list(@Query() query: CustomerListQuery): Promise<CustomerListDto> {
-    const rows = await this.customers.listByEmail(query.email, query.credential_id);
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: CustomerListQuery,
+  ): Promise<CustomerListDto> {
+    const rows = await this.customers.listByEmail(query.email, query.credential_id, principal);
     return { data: rows.map((row) => CustomerDto.from(row)) };
   }
 
@@ -88,8 +97,12 @@ export class CustomersController {
   })
   @ApiBadGatewayResponse(UNAVAILABLE)
   @ApiGatewayTimeoutResponse(TIMEOUT)
-  async addCard(@Param() params: CustomerParams, @Body() body: CardCreateDto): Promise<CardDto> {
-    const { customer, card } = await this.customers.addCard(params.id, body.token);
+  async addCard(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: CustomerParams,
+    @Body() body: CardCreateDto,
+  ): Promise<CardDto> {
+    const { customer, card } = await this.customers.addCard(params.id, body.token, principal);
     return CardDto.from(card, customer.id);
   }
 
@@ -100,8 +113,11 @@ export class CustomersController {
   @ApiNotFoundResponse({ type: ErrorBody, description: 'CUSTOMER_NOT_FOUND' })
   @ApiBadGatewayResponse(UNAVAILABLE)
   @ApiGatewayTimeoutResponse(TIMEOUT)
-  async listCards(@Param() params: CustomerParams): Promise<CardListDto> {
-    const { customer, cards } = await this.customers.listCards(params.id);
+  async listCards(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: CustomerParams,
+  ): Promise<CardListDto> {
+    const { customer, cards } = await this.customers.listCards(params.id, principal);
     return { data: cards.map((card) => CardDto.from(card, customer.id)) };
   }
 
@@ -115,8 +131,15 @@ export class CustomersController {
   })
   @ApiBadGatewayResponse(UNAVAILABLE)
   @ApiGatewayTimeoutResponse(TIMEOUT)
-  async deleteCard(@Param() params: CustomerCardParams): Promise<CardDto> {
-    const { customer, card } = await this.customers.deleteCard(params.id, params.card_id);
+  async deleteCard(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: CustomerCardParams,
+  ): Promise<CardDto> {
+    const { customer, card } = await this.customers.deleteCard(
+      params.id,
+      params.card_id,
+      principal,
+    );
     return CardDto.from(card, customer.id);
   }
 }

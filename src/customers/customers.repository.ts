@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { Database } from '../database/database';
 import { CustomerRow, NewCustomerRow, customers } from './customers.schema';
 
@@ -20,7 +20,11 @@ export class CustomersRepository {
     return row;
   }
 
-  listByEmail(email: string, credentialId?: string): Promise<CustomerRow[]> {
+  listByEmail(
+    email: string,
+    credentialId?: string,
+    credentialIds?: readonly string[],
+  ): Promise<CustomerRow[]> {
     return this.database.db
       .select()
       .from(customers)
@@ -28,6 +32,7 @@ export class CustomersRepository {
         and(
           eq(customers.email, email),
           credentialId ? eq(customers.credentialId, credentialId) : undefined,
+          credentialIds ? inArray(customers.credentialId, [...credentialIds]) : undefined,
         ),
       )
       .orderBy(asc(customers.createdAt), asc(customers.id));

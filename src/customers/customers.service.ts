@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
+import { Principal, mayUseCredentials } from '../auth/principal';
 import { GatewayNotFoundError } from '../common/errors/gateway-errors';
 import { CredentialsService, UsableCredentials } from '../credentials/credentials.service';
 import {
@@ -16,6 +17,9 @@ import { CustomerRow } from './customers.schema';
 export interface NewCustomer extends NewGatewayCustomer {
   credentialId?: string;
 }
+
+/** The caller, as far as which credentials it may use. */
+type Caller = Pick<Principal, 'credentialIds'>;
 
 /** Turns Mercado Pago's "not found" into the error the caller should see; others pass through. */
 const whenMissing =
@@ -37,8 +41,11 @@ export class CustomersService {
    * (made by another system, or by a create of ours whose answer was lost) → adopted; else made.
    * `created` is false when the record already existed here.
    */
-  async create(input: NewCustomer): Promise<{ customer: CustomerRow; created: boolean }> {
-    const credentials = await this.credentials.resolve(input.credentialId);
+  async create(
+    input: NewCustomer,
+    caller: Caller,
+  ): Promise<{ customer: CustomerRow; created: boolean }> {
+    const credentials = await this.credentials.resolve(input.credentialId, caller);
     const known = await this.customers.findByEmail(credentials.id, input.email);
     if (known) return { customer: known, created: false };
 
@@ -57,15 +64,20 @@ export class CustomersService {
     return { customer: row, created };
   }
 
-  listByEmail(email: string, credentialId?: string): Promise<CustomerRow[]> {
-    return this.customers.listByEmail(email, credentialId);
+  listByEmail(
+    email: string,
+    credentialId: string | undefined,
+    caller: Caller,
+  ): Promise<CustomerRow[]> {
+    return this.customers.listByEmail(email, credentialId, caller.credentialIds);
   }
 
   async addCard(
     customerId: string,
     token: string,
+    caller: Caller,
   ): Promise<{ customer: CustomerRow; card: GatewayCard }> {
-    const { customer, credentials } = await this.withCredentials(customerId);
+    const { customer, credentials } = await this.withCredentials(customerId, caller);
     // Same customer and token → same key: the SDK's retries of this call cannot save twice.
     const key = `mps-card-${createHash('sha256').update(`${customer.id}:${token}`).digest('hex').slice(0, 40)}`;
     const card = await this.gateway
@@ -74,8 +86,11 @@ export class CustomersService {
     return { customer, card };
   }
 
-  async listCards(customerId: string): Promise<{ customer: CustomerRow; cards: GatewayCard[] }> {
-    const { customer, credentials } = await this.withCredentials(customerId);
+  async listCards(
+    customerId: string,
+    caller: Caller,
+  ): Promise<{ customer: CustomerRow; cards: GatewayCard[] }> {
+    const { customer, credentials } = await this.withCredentials(customerId, caller);
     const cards = await this.gateway
       .listCards(credentials.accessToken, customer.mercadopagoId)
       .catch(whenMissing(CustomerError.goneAtMercadoPago(customer.id)));
@@ -85,8 +100,9 @@ export class CustomersService {
   async deleteCard(
     customerId: string,
     cardId: string,
+    caller: Caller,
   ): Promise<{ customer: CustomerRow; card: GatewayCard }> {
-    const { customer, credentials } = await this.withCredentials(customerId);
+    const { customer, credentials } = await this.withCredentials(customerId, caller);
     const card = await this.gateway
       .deleteCard(
         credentials.accessToken,
@@ -115,11 +131,15 @@ export class CustomersService {
     return raced;
   }
 
+  /** A caller limited to other credentials is told the customer does not exist. */
   private async withCredentials(
     customerId: string,
+    caller: Caller,
   ): Promise<{ customer: CustomerRow; credentials: UsableCredentials }> {
     const customer = await this.customers.findById(customerId);
-    if (!customer) throw CustomerError.notFound(customerId);
+    if (!customer || !mayUseCredentials(caller, customer.credentialId)) {
+      throw CustomerError.notFound(customerId);
+    }
     return { customer, credentials: await this.credentials.resolve(customer.credentialId) };
   }
 }

@@ -17,7 +17,8 @@ import { Database } from './database';
         );
         logger.log(
           config.database.kind === 'pglite'
-            ? `Using embedded PostgreSQL (PGlite) in ${config.database.dataDir}`
+            ? `Using embedded PostgreSQL (PGlite) in ${config.database.dataDir}` +
+                (database.seededFromImage ? ' (new, copied from the migrated image)' : '')
             : 'Using PostgreSQL from DATABASE_URL',
         );
         return database;

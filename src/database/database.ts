@@ -1,26 +1,30 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PidLock } from './pid-lock';
+import { MIGRATIONS_FOLDER, PGLITE_IMAGE, seedFromImage, writeImage } from './pglite-image';
+
+export { MIGRATIONS_FOLDER } from './pglite-image';
 
 export type Db = PgDatabase<PgQueryResultHKT>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or an open transaction: repositories take whichever the caller holds. */
 export type Executor = Db | Tx;
 
-export const MIGRATIONS_FOLDER = join(__dirname, 'migrations');
 /** Serialises migrations when several instances start at once (any constant works). */
 const MIGRATION_LOCK_KEY = 7_340_111;
 
 export type DatabaseTarget =
-  { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /** A migrated folder to start an empty DATA_DIR from (default: the one the build made). */
+      image?: string | null;
+    }
+  | { kind: 'postgres'; url: string };
 
 function journalSize(): number {
   const journal = JSON.parse(
@@ -29,29 +33,86 @@ function journalSize(): number {
   return journal.entries.length;
 }
 
+type PgliteClient = Pick<PGlite, 'query' | 'transaction'>;
+
+/**
+ * drizzle passes its `parsers` (dates, intervals and numeric arrays left as text) with every
+ * query, and PGlite then copies its whole parser table, a few hundred entries, to merge them.
+ * Installed once on the instance they give the same rows, so they are dropped per query.
+ */
+function withParsersInstalled(pglite: PGlite): PgliteClient {
+  const keep = (value: unknown) => value;
+  // The types drizzle's pglite session leaves as text: timestamp, timestamptz, interval, date,
+  // numeric[], timestamp[], timestamptz[], interval[], date[].
+  for (const type of [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182]) {
+    pglite.parsers[type] = keep;
+  }
+  const strip = <T extends { parsers?: unknown }>(options?: T) =>
+    options?.parsers ? { ...options, parsers: undefined } : options;
+  const client = (target: PGlite | PgliteTransaction) => ({
+    query: ((text, params, options) =>
+      target.query(text, params, strip(options))) as PGlite['query'],
+  });
+  return {
+    ...client(pglite),
+    transaction: <T>(work: (tx: PgliteTransaction) => Promise<T>) =>
+      pglite.transaction((tx) =>
+        work(Object.create(tx, { query: { value: client(tx).query } }) as PgliteTransaction),
+      ),
+  };
+}
+
+/** drizzle over a PGlite instance, without the per-query parser copy (see withParsersInstalled). */
+export async function drizzleOverPglite(pglite: PGlite): Promise<Db> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  return drizzle(withParsersInstalled(pglite) as PGlite);
+}
+
+/**
+ * Makes the migrated folder a first start on PGlite copies (`npm run build` does, through
+ * pglite-image.cli); images are cached per migrations fingerprint in node_modules/.cache.
+ */
+export function makePgliteImage(image = PGLITE_IMAGE): Promise<'cached' | 'made'> {
+  return writeImage(
+    image,
+    join(process.cwd(), 'node_modules', '.cache', 'pglite-image'),
+    async (dataDir) => {
+      await (await Database.open({ kind: 'pglite', dataDir, image: null })).close();
+    },
+  );
+}
+
 /** One connection (PGlite) or pool (PostgreSQL) behind drizzle, with the helpers every repo needs. */
 export class Database {
   private constructor(
     readonly db: Db,
     readonly kind: DatabaseTarget['kind'],
     private readonly closeConnection: () => Promise<void>,
+    /** A new PGlite folder copied from the build's migrated image rather than made from zero. */
+    readonly seededFromImage = false,
   ) {}
 
   static async open(
     target: DatabaseTarget,
     onIdleError: (error: Error) => void = () => undefined,
   ): Promise<Database> {
+    // Each kind loads only its own driver: PGlite's wasm glue is not needed beside a pool.
     if (target.kind === 'postgres') {
-      const pool = new Pool({ connectionString: target.url, max: 10 });
+      const [{ Pool }, { drizzle }, { migrate }] = await Promise.all([
+        import('pg'),
+        import('drizzle-orm/node-postgres'),
+        import('drizzle-orm/node-postgres/migrator'),
+      ]);
+      const pool: Pool = new Pool({ connectionString: target.url, max: 10 });
       // An idle connection dropped by the server (restart, failover) must not kill the process:
       // the pool replaces it, and queries in flight fail on their own.
       pool.on('error', (error) => onIdleError(error));
-      const database = new Database(drizzlePg(pool), 'postgres', () => pool.end());
+      const database = new Database(drizzle(pool), 'postgres', () => pool.end());
       try {
         const client = await pool.connect();
         try {
           await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-          await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+          await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
           client.release();
@@ -67,13 +128,22 @@ export class Database {
     mkdirSync(dataDir, { recursive: true });
     const lock = PidLock.acquire(join(dataDir, 'pglite.pid'));
     try {
-      const client = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
-      const db = drizzlePglite(client);
-      await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
-      return new Database(db, 'pglite', async () => {
+      const folder = join(dataDir, 'pglite');
+      const image = target.image === undefined ? PGLITE_IMAGE : target.image;
+      const seeded = !!image && seedFromImage(folder, image);
+      const [{ PGlite }, { migrate }] = await Promise.all([
+        import('@electric-sql/pglite'),
+        import('drizzle-orm/pglite/migrator'),
+      ]);
+      const client = await PGlite.create({ dataDir: folder });
+      const db = await drizzleOverPglite(client);
+      // Also on a seeded folder: migrations newer than the image apply here.
+      await migrate(db as Parameters<typeof migrate>[0], { migrationsFolder: MIGRATIONS_FOLDER });
+      const close = async () => {
         await client.close();
         lock.release();
-      });
+      };
+      return new Database(db, 'pglite', close, seeded);
     } catch (error) {
       lock.release();
       throw error;

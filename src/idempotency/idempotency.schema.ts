@@ -21,6 +21,8 @@ export const idempotencyKeys = pgTable(
     /** in_progress (leased), open (unsettled, a retry may resume), done (answer stored). */
     state: text('state').notNull(),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    /** Who holds the lease: only that holder may complete or release the key (a fence). */
+    leaseId: uuid('lease_id'),
     resourceId: uuid('resource_id'),
     responseStatus: integer('response_status'),
     responseBody: jsonb('response_body'),

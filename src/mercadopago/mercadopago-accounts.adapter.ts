@@ -27,6 +27,18 @@ export class MercadoPagoAccountsAdapter extends MercadoPagoAccounts {
         'Mercado Pago returned no user id or site for the token',
       );
     }
-    return { userId: String(user.id), siteId: user.site_id };
+    return { userId: String(user.id), siteId: user.site_id, testUser: isTestUser(user) };
   }
+}
+
+/**
+ * Mercado Pago documents no flag for it: the users API tags test users `test_user`, and test
+ * users get a TESTUSER… nickname or a test_user_…@testuser.com email (fact sheet §10).
+ */
+function isTestUser(user: { tags?: string[]; nickname?: string; email?: string }): boolean {
+  return (
+    (user.tags ?? []).includes('test_user') ||
+    /^TESTUSER/i.test(user.nickname ?? '') ||
+    /@testuser\.com$/i.test(user.email ?? '')
+  );
 }

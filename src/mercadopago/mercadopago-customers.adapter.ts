@@ -12,21 +12,10 @@ import {
   NewGatewayCustomer,
 } from '../customers/customer-gateway.port';
 import { UnexpectedGatewayResponse } from './mercadopago-payment.mapper';
-import { sdkConfig, toGatewayError } from './mercadopago-sdk';
+import { SdkCalls } from './sdk-calls';
 
 /** The Customers API's cause code for "a customer with this email already exists". */
 const CUSTOMER_EXISTS_CAUSE = '101';
-
-/** A new config for each call (see sdkConfig); the SDK's errors become ours. */
-function withSdk<T>(
-  accessToken: Secret,
-  action: string,
-  work: (config: MercadoPagoConfig) => Promise<T>,
-): Promise<T> {
-  return work(sdkConfig(accessToken)).catch((error: unknown) => {
-    throw toGatewayError(error, action);
-  });
-}
 
 const optional = <T>(value: T | null | undefined): T | null => value ?? null;
 
@@ -77,13 +66,26 @@ function toGatewayCard(response: CustomerCardResponse): GatewayCard {
 /** CustomerGateway on the official SDK's Customer and CustomerCard clients. */
 @Injectable()
 export class MercadoPagoCustomersAdapter extends CustomerGateway {
+  constructor(private readonly sdk: SdkCalls) {
+    super();
+  }
+
+  /** The answer as the SDK gives it: reading it is left to each method. */
+  private withSdk<T>(
+    accessToken: Secret,
+    action: string,
+    work: (config: MercadoPagoConfig) => Promise<T>,
+  ): Promise<T> {
+    return this.sdk.run(accessToken, action, work, (answer) => answer);
+  }
+
   async createCustomer(
     accessToken: Secret,
     customer: NewGatewayCustomer,
     idempotencyKey: string,
   ): Promise<GatewayCustomer | typeof EMAIL_TAKEN> {
     try {
-      const response = await withSdk(accessToken, 'create customer', (config) =>
+      const response = await this.withSdk(accessToken, 'create customer', (config) =>
         new Customer(config).create({
           body: {
             email: customer.email,
@@ -110,7 +112,7 @@ export class MercadoPagoCustomersAdapter extends CustomerGateway {
     accessToken: Secret,
     email: string,
   ): Promise<GatewayCustomer | undefined> {
-    const page = await withSdk(accessToken, 'search customers', (config) =>
+    const page = await this.withSdk(accessToken, 'search customers', (config) =>
       new Customer(config).search({ options: { email } }),
     );
     const found = page.results?.[0];
@@ -123,7 +125,7 @@ export class MercadoPagoCustomersAdapter extends CustomerGateway {
     token: string,
     idempotencyKey: string,
   ): Promise<GatewayCard> {
-    const response = await withSdk(accessToken, 'save card', (config) =>
+    const response = await this.withSdk(accessToken, 'save card', (config) =>
       new CustomerCard(config).create({
         customerId,
         body: { token },
@@ -134,7 +136,7 @@ export class MercadoPagoCustomersAdapter extends CustomerGateway {
   }
 
   async listCards(accessToken: Secret, customerId: string): Promise<GatewayCard[]> {
-    const response = await withSdk(accessToken, 'list cards', (config) =>
+    const response = await this.withSdk(accessToken, 'list cards', (config) =>
       new CustomerCard(config).list({ customerId }),
     );
     return response.map(toGatewayCard);
@@ -146,7 +148,7 @@ export class MercadoPagoCustomersAdapter extends CustomerGateway {
     cardId: string,
     idempotencyKey: string,
   ): Promise<GatewayCard> {
-    const response = await withSdk(accessToken, 'delete card', (config) =>
+    const response = await this.withSdk(accessToken, 'delete card', (config) =>
       new CustomerCard(config).remove({ customerId, cardId, requestOptions: { idempotencyKey } }),
     );
     return toGatewayCard(response);

@@ -5,6 +5,7 @@ import { UnexpectedGatewayResponse } from './mercadopago-payment.mapper';
 import {
   GatewayNotFoundError,
   GatewayRejectedError,
+  GatewayUnauthorizedError,
   GatewayUnavailableError,
 } from '../common/errors/gateway-errors';
 
@@ -73,7 +74,8 @@ export function toGatewayError(error: unknown, action: string): Error {
     code: String(cause.code),
     description: typeof cause.description === 'string' ? cause.description : '',
   }));
-  return new GatewayRejectedError(
+  const Refusal = status === 401 ? GatewayUnauthorizedError : GatewayRejectedError;
+  return new Refusal(
     `Mercado Pago refused the request (${action}): ${error.message}`,
     status,
     causes,

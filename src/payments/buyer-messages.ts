@@ -229,6 +229,11 @@ const BY_STATUS: Record<string, BuyerMessage> = {
     en: "We're processing your payment.",
   },
   failed: CANNOT_PROCESS,
+  abandoned: {
+    es: 'No pudimos confirmar tu pago y no se te cobró. Inténtalo de nuevo.',
+    pt: 'Não conseguimos confirmar seu pagamento e você não foi cobrado. Tente novamente.',
+    en: "We couldn't confirm your payment and you were not charged. Please try again.",
+  },
 };
 
 /** Statuses whose status_detail means something else than the same word under another status. */
@@ -295,9 +300,12 @@ export function buyerMessage(context: MessageContext): BuyerMessage {
     BY_STATUS[context.status] ??
     CANNOT_PROCESS;
   const method = PAYMENT_METHOD_NAMES[context.paymentMethodId] ?? context.paymentMethodId;
+  // Formatting money is the costly part: only for the messages that show it.
   const fill = (text: string, locale: string) =>
-    text
-      .replaceAll('{amount}', formatAmount(context.amount, context.currency, locale))
+    (text.includes('{amount}')
+      ? text.replaceAll('{amount}', formatAmount(context.amount, context.currency, locale))
+      : text
+    )
       .replaceAll('{payment_method}', method)
       .replaceAll('{installments}', String(context.installments))
       .replaceAll('{statement_descriptor}', context.statementDescriptor ?? 'Mercado Pago');

@@ -24,15 +24,27 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
+import { CredentialsFiltered, CurrentPrincipal, RequireScopes } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { ErrorBody } from '../common/errors/error-body';
 import { readPage } from '../database/keyset';
 import { checkIdempotencyKey } from '../idempotency/idempotency.service';
 import { CaptureDto, PaymentCreateDto, RefundCreateDto } from './dto/payment-create.dto';
 import { PaymentListQuery } from './dto/payment-list.query';
-import { PaymentDto, PaymentListDto, RefundDto, RefundListDto } from './dto/payment.dto';
-import { IdempotentResult, PaymentsService } from './payments.service';
+import {
+  PaymentDetailDto,
+  PaymentDto,
+  PaymentListDto,
+  RefundDto,
+  RefundListDto,
+} from './dto/payment.dto';
+import { PaymentCommandsService } from './payment-commands.service';
+import { PaymentQueriesService } from './payment-queries.service';
+import {
+  IdempotentResult,
+  PaymentSubmissionService,
+  SESSION_HEADER,
+} from './payment-submission.service';
 import { RefundsService } from './refunds.service';
 
 const IDEMPOTENCY_HEADER = {
@@ -43,7 +55,7 @@ const IDEMPOTENCY_HEADER = {
 const uuid = new ParseUUIDPipe();
 
 /** Replays carry Idempotent-Replayed; a stored error gets this request's id. */
-function answer(reply: FastifyReply, result: IdempotentResult<unknown>): unknown {
+export function answer(reply: FastifyReply, result: IdempotentResult<unknown>): unknown {
   void reply.status(result.status);
   if (result.replayed) void reply.header('idempotent-replayed', 'true');
   const body = result.body as { error?: Record<string, unknown> };
@@ -52,10 +64,13 @@ function answer(reply: FastifyReply, result: IdempotentResult<unknown>): unknown
 
 @ApiTags('payments')
 @Controller('v1/payments')
+@CredentialsFiltered()
 @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; each bad field listed' })
 export class PaymentsController {
   constructor(
-    private readonly payments: PaymentsService,
+    private readonly submission: PaymentSubmissionService,
+    private readonly commands: PaymentCommandsService,
+    private readonly queries: PaymentQueriesService,
     private readonly refunds: RefundsService,
   ) {}
 
@@ -63,6 +78,11 @@ export class PaymentsController {
   @RequireScopes('payments:write')
   @ApiOperation({ summary: 'Charge a card token; a declined card is a 201 with status rejected' })
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader({
+    name: SESSION_HEADER,
+    required: false,
+    description: "MercadoPago.js's device session id, passed on to Mercado Pago (or `device_id`)",
+  })
   @ApiCreatedResponse({ type: PaymentDto })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'CREDENTIAL_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorBody, description: 'IDEMPOTENCY_IN_PROGRESS' })
@@ -78,26 +98,34 @@ export class PaymentsController {
   async create(
     @CurrentPrincipal() principal: Principal,
     @Headers('idempotency-key') key: string | undefined,
+    @Headers('x-meli-session-id') session: string | undefined,
     @Body() body: PaymentCreateDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    return answer(reply, await this.payments.create(principal, checkIdempotencyKey(key), body));
+    return answer(
+      reply,
+      await this.submission.create(principal, checkIdempotencyKey(key), body, session),
+    );
   }
 
   @Get()
   @RequireScopes('payments:read')
   @ApiOperation({ summary: 'List payments, newest first, with filters and cursor pages' })
   @ApiOkResponse({ type: PaymentListDto })
-  async list(@Query() query: PaymentListQuery): Promise<PaymentListDto> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PaymentListQuery,
+  ): Promise<PaymentListDto> {
     return readPage(
       query,
       (cursor, limit) =>
-        this.payments.list(
+        this.queries.list(
           {
             status: query.status,
             externalReference: query.external_reference,
             payerEmail: query.payer_email,
             credentialId: query.credential_id,
+            credentialIds: principal.credentialIds,
             createdFrom: query.created_from ? new Date(query.created_from) : undefined,
             createdTo: query.created_to ? new Date(query.created_to) : undefined,
           },
@@ -111,11 +139,15 @@ export class PaymentsController {
 
   @Get(':id')
   @RequireScopes('payments:read')
-  @ApiOperation({ summary: 'One payment' })
-  @ApiOkResponse({ type: PaymentDto })
+  @ApiOperation({ summary: 'One payment, with its disputes' })
+  @ApiOkResponse({ type: PaymentDetailDto })
   @ApiNotFoundResponse({ type: ErrorBody })
-  async get(@Param('id', uuid) id: string): Promise<PaymentDto> {
-    return PaymentDto.from(await this.payments.get(id));
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<PaymentDetailDto> {
+    const row = await this.queries.get(id, principal);
+    return { ...PaymentDto.from(row), disputes: await this.queries.disputes(row) };
   }
 
   @Post(':id/refunds')
@@ -143,6 +175,7 @@ export class PaymentsController {
     @Body() body: RefundCreateDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
+    await this.queries.checkVisible(id, principal);
     return answer(reply, await this.refunds.create(principal, checkIdempotencyKey(key), id, body));
   }
 
@@ -151,8 +184,11 @@ export class PaymentsController {
   @ApiOperation({ summary: 'The refunds of a payment' })
   @ApiOkResponse({ type: RefundListDto })
   @ApiNotFoundResponse({ type: ErrorBody })
-  async listRefunds(@Param('id', uuid) id: string): Promise<RefundListDto> {
-    return { data: await this.refunds.list(id) };
+  async listRefunds(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<RefundListDto> {
+    return { data: await this.queries.refunds(id, principal) };
   }
 
   @Post(':id/capture')
@@ -167,8 +203,13 @@ export class PaymentsController {
     description: 'PAYMENT_CAPTURE_EXCEEDS_AUTHORIZED',
   })
   @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
-  async capture(@Param('id', uuid) id: string, @Body() body: CaptureDto): Promise<PaymentDto> {
-    return PaymentDto.from(await this.payments.capture(id, body.amount));
+  async capture(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+    @Body() body: CaptureDto,
+  ): Promise<PaymentDto> {
+    await this.queries.checkVisible(id, principal);
+    return PaymentDto.from(await this.commands.capture(id, body.amount));
   }
 
   @Post(':id/cancel')
@@ -179,8 +220,12 @@ export class PaymentsController {
   @ApiNotFoundResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'PAYMENT_INVALID_STATE' })
   @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
-  async cancel(@Param('id', uuid) id: string): Promise<PaymentDto> {
-    return PaymentDto.from(await this.payments.cancel(id));
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<PaymentDto> {
+    await this.queries.checkVisible(id, principal);
+    return PaymentDto.from(await this.commands.cancel(id));
   }
 
   @Post(':id/sync')
@@ -191,7 +236,11 @@ export class PaymentsController {
   @ApiNotFoundResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'PAYMENT_BUSY' })
   @ApiBadGatewayResponse({ type: ErrorBody, description: 'GATEWAY_UNAVAILABLE' })
-  async sync(@Param('id', uuid) id: string): Promise<PaymentDto> {
-    return PaymentDto.from(await this.payments.sync(id));
+  async sync(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid) id: string,
+  ): Promise<PaymentDto> {
+    await this.queries.checkVisible(id, principal);
+    return PaymentDto.from(await this.commands.sync(id));
   }
 }

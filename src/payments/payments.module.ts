@@ -2,10 +2,14 @@ import { Module } from '@nestjs/common';
 import { CredentialsModule } from '../credentials/credentials.module';
 import { OutboxRepository } from '../events/outbox.repository';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { NotificationUrls } from './notification-url';
+import { PaymentCommandsService } from './payment-commands.service';
+import { PaymentQueriesService } from './payment-queries.service';
+import { PaymentSubmissionService } from './payment-submission.service';
+import { PaymentWriter } from './payment-writer';
 import { PaymentsController } from './payments.controller';
 import { PaymentsReconciler } from './payments.reconciler';
 import { PaymentsRepository } from './payments.repository';
-import { PaymentsService } from './payments.service';
 import { RefundsService } from './refunds.service';
 
 @Module({
@@ -13,11 +17,15 @@ import { RefundsService } from './refunds.service';
   controllers: [PaymentsController],
   providers: [
     PaymentsRepository,
-    PaymentsService,
+    PaymentWriter,
+    PaymentSubmissionService,
+    PaymentCommandsService,
+    PaymentQueriesService,
     RefundsService,
     PaymentsReconciler,
+    NotificationUrls,
     OutboxRepository,
   ],
-  exports: [PaymentsService],
+  exports: [PaymentCommandsService, PaymentWriter, PaymentSubmissionService, PaymentQueriesService],
 })
 export class PaymentsModule {}

@@ -11,6 +11,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { ThreeDsInfo } from './payment-gateway.port';
+
+/** A fee as stored: minor units, Mercado Pago's names. */
+export interface StoredFeeDetail {
+  type: string;
+  amount: number;
+  fee_payer: string;
+}
 
 const money = (name: string) => bigint(name, { mode: 'number' });
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -43,6 +51,14 @@ export const payments = pgTable(
     payerEmail: text('payer_email').notNull(),
     cardFirstSixDigits: text('card_first_six_digits'),
     cardLastFourDigits: text('card_last_four_digits'),
+    /** The caller's additional_info (items, payer, shipments, ip_address), as sent to Mercado Pago. */
+    additionalInfo: jsonb('additional_info').$type<Record<string, unknown>>(),
+    /** Device session id from MercadoPago.js, sent as X-Meli-Session-Id. */
+    deviceId: text('device_id'),
+    /** not_supported, optional or mandatory. */
+    threeDSecureMode: text('three_d_secure_mode').notNull().default('not_supported'),
+    /** { external_resource_url, creq } while Mercado Pago waits for the 3DS challenge. */
+    threeDsInfo: jsonb('three_ds_info').$type<ThreeDsInfo>(),
     /**
      * The exact request sent to Mercado Pago (card token included) while the outcome is unknown,
      * so a retry re-sends it under the same idempotency key; cleared once settled.
@@ -57,6 +73,15 @@ export const payments = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
     nextSyncAt: at('next_sync_at'),
     syncAttempts: integer('sync_attempts').notNull().default(0),
+    // Settlement (issue 14), as Mercado Pago last reported it; null until it says.
+    /** Each fee in minor units: `[{type, amount, fee_payer}]`. */
+    feeDetails: jsonb('fee_details').$type<StoredFeeDetail[]>(),
+    netReceivedAmount: money('net_received_amount'),
+    totalPaidAmount: money('total_paid_amount'),
+    installmentAmount: money('installment_amount'),
+    overpaidAmount: money('overpaid_amount'),
+    moneyReleaseDate: at('money_release_date'),
+    moneyReleaseStatus: text('money_release_status'),
   },
   (t) => [
     uniqueIndex('payments_mercadopago_id_idx').on(t.mercadopagoId),
@@ -65,9 +90,14 @@ export const payments = pgTable(
     index('payments_external_reference_idx').on(t.externalReference, t.createdAt.desc()),
     index('payments_payer_email_idx').on(t.payerEmail, t.createdAt.desc()),
     index('payments_credential_created_idx').on(t.credentialId, t.createdAt.desc(), t.id.desc()),
+    // Every payment due for a re-read: unsettled ones soon, settled ones on a decaying schedule.
     index('payments_next_sync_idx')
       .on(t.nextSyncAt)
-      .where(sql`status IN ('submitting', 'pending', 'in_process', 'authorized')`),
+      .where(sql`next_sync_at IS NOT NULL`),
+    // The settlement export reads approved money by approval date, in keyset batches.
+    index('payments_approved_idx')
+      .on(t.dateApproved, t.id)
+      .where(sql`date_approved IS NOT NULL`),
   ],
 );
 
@@ -79,18 +109,24 @@ export const refunds = pgTable(
       .notNull()
       .references(() => payments.id),
     mercadopagoId: bigint('mercadopago_id', { mode: 'number' }),
-    /** submitting (reserved, outcome unknown), approved, rejected…, or failed (refused). */
+    /**
+     * submitting (reserved, outcome unknown), in_process (reserved, Mercado Pago still working),
+     * approved, rejected, cancelled, or failed (Mercado Pago refused the request).
+     */
     status: text('status').notNull(),
     amount: money('amount').notNull(),
     /** True when the caller asked for "everything left" rather than an amount. */
     full: boolean('full').notNull(),
     gatewayIdempotencyKey: text('gateway_idempotency_key').notNull(),
+    /** `service` (asked through us) or `mercadopago` (made elsewhere, e.g. the panel). */
+    origin: text('origin').notNull().default('service'),
     failure: jsonb('failure'),
     createdAt: at('created_at').notNull().defaultNow(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('refunds_payment_idx').on(t.paymentId, t.createdAt),
+    index('refunds_created_idx').on(t.createdAt, t.id),
     uniqueIndex('refunds_mercadopago_id_idx').on(t.mercadopagoId),
   ],
 );

@@ -74,6 +74,10 @@ describe('Credentials API', () => {
       created_at: expect.any(String),
       updated_at: expect.any(String),
       rotated_at: null,
+      status: 'active',
+      invalid_at: null,
+      invalid_reason: null,
+      test_user: false,
     });
 
     const one = await call(t.http().get(`/v1/credentials/${body.id}`).set(admin).expect(200));
@@ -90,6 +94,19 @@ describe('Credentials API', () => {
     const usable = await t.app.get(CredentialsService).resolve(body.id);
     expect(usable).toMatchObject({ siteId: 'MLM', mode: 'production', liveMode: true });
     expect(usable.accessToken.reveal()).toBe(live.access_token);
+  });
+
+  it('should require a webhook secret for production credentials, storing nothing', async () => {
+    const before = await countCredentialRows(t);
+    const live = await account({ prefix: 'APP_USR', site_id: 'MLM' });
+    const unsigned: Record<string, unknown> = createBody(live, 'mexico-unsigned');
+    delete unsigned.webhook_secret;
+    const error = (await create(unsigned, 422)).error as { code: string; details: unknown };
+    expect(error).toMatchObject({
+      code: 'CREDENTIAL_INVALID',
+      details: [{ field: 'webhook_secret', message: 'is required for production credentials' }],
+    });
+    expect(await countCredentialRows(t)).toBe(before);
   });
 
   it('should refuse bad formats, an unknown site and a mode the token contradicts, storing nothing', async () => {

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { CredentialsService } from '../../src/credentials/credentials.service';
 import { MercadoPagoEndpoint } from '../../src/mercadopago/mercadopago-endpoint';
@@ -7,7 +9,8 @@ import {
 } from '../../emulator/emulator.defaults';
 import { createTestDatabase } from '../support/test-db';
 import { bearer, startTestApp } from '../support/test-app';
-import { accessToken, publicKey, webhookSecret } from './credentials.helper';
+import { postWebhook, signedHeaders } from '../webhooks/webhooks.helper';
+import { accessToken, createCredentials, publicKey, webhookSecret } from './credentials.helper';
 
 interface Listed {
   id: string;
@@ -128,4 +131,33 @@ describe('Credentials at start', () => {
       await host.close();
     }
   });
+
+  it('should warn at start about production credentials without a webhook secret', async () => {
+    const testDatabase = await createTestDatabase();
+    const before = await startTestApp({ testDatabase });
+    let id: string;
+    try {
+      ({ id } = await createCredentials(before, 'live-unsigned', { prefix: 'APP_USR' }));
+      // As stored before a webhook secret was required.
+      await before.database.db.execute(
+        sql`UPDATE credentials SET webhook_secret_sealed = NULL, webhook_secret_key_id = NULL WHERE id = ${id}`,
+      );
+    } finally {
+      await before.close();
+    }
+
+    // Nest's static logger may still write to an earlier app's log in this process: watch the call.
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const t = await startTestApp({ testDatabase });
+    try {
+      const warnings = warn.mock.calls.map(([message]) => String(message));
+      expect(warnings).toContainEqual(expect.stringContaining(`(${id}) hold no webhook secret`));
+      // What it warns about: no notification can be verified.
+      await postWebhook(t, id, '123', signedHeaders('123')).expect(401);
+    } finally {
+      warn.mockRestore();
+      await t.close();
+      await testDatabase.drop();
+    }
+  }, 180_000);
 });

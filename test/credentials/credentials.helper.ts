@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MercadoPagoEndpoint } from '../../src/mercadopago/mercadopago-endpoint';
 import type { TestApp } from '../support/test-app';
@@ -76,4 +76,27 @@ export async function dumpCredentialTables(t: TestApp): Promise<string> {
 export async function countCredentialRows(t: TestApp): Promise<number> {
   const result = await t.database.db.execute(sql`SELECT count(*)::int AS n FROM credentials`);
   return Number((result as { rows: { n: number }[] }).rows[0].n);
+}
+
+/** A value sealed the way rows were before bindings (no AES-GCM additional data). */
+export function sealUnbound(key: Buffer, plain: string): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+/** Registers an emulator account and adds credentials for it through the API. */
+export async function createCredentials(
+  t: TestApp,
+  name: string,
+  overrides: Partial<Account> & { prefix?: Prefix } = {},
+): Promise<{ id: string; account: Account }> {
+  const account = await registerAccount(t, overrides);
+  const res = await request(t.url)
+    .post('/v1/credentials')
+    .set({ authorization: `Bearer ${t.adminToken}` })
+    .send(createBody(account, name))
+    .expect(201);
+  return { id: (res.body as { id: string }).id, account };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CredentialsService } from '../../src/credentials/credentials.service';
+import { CacheInvalidation } from '../../src/cache/cache-invalidation';
+import { CREDENTIALS_TOPIC, CredentialsService } from '../../src/credentials/credentials.service';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createBody, registerAccount, webhookSecret } from './credentials.helper';
 
@@ -38,6 +39,8 @@ describe('Webhook secret rotation overlap', () => {
       await t.database.db.execute(
         sql`UPDATE credentials SET previous_webhook_secret_expires_at = now() - interval '1 second' WHERE id = ${id}`,
       );
+      // Written behind the service's back: announced as the service's own changes are.
+      await t.app.get(CacheInvalidation).publish(CREDENTIALS_TOPIC);
       expect(reveal(await service.webhookSecrets(id))).toEqual([next]);
     } finally {
       await t.close();

@@ -6,6 +6,7 @@ import {
   PaymentRefund,
 } from 'mercadopago';
 import type { RunningEmulator } from '../../emulator';
+import { mpDate } from '../../emulator/common/dates.util';
 import { call, cardToken, key, mp, paymentBody, pay, startTestEmulator } from './emulator.helper';
 
 describe('capture, cancel, refunds and search through the official SDK', () => {
@@ -284,7 +285,7 @@ describe('capture, cancel, refunds and search through the official SDK', () => {
         requestOptions: key(),
       });
 
-      expect(payment).toMatchObject({ currency_id: 'CLP', fee_details: [{ amount: 45 }] });
+      expect(payment).toMatchObject({ currency_id: 'CLP', fee_details: [{ amount: 32 }] });
       await expect(decimals).rejects.toMatchObject({
         causes: [expect.objectContaining({ code: 4037 })],
       });
@@ -351,6 +352,67 @@ describe('capture, cancel, refunds and search through the official SDK', () => {
 
       expect(recent.paging?.total).toBe(3);
       expect(old.paging?.total).toBe(0);
+    });
+
+    it('should find a lost charge by an ISO date window, newest first, paged, metadata snake_cased', async () => {
+      const begin = new Date().toISOString();
+      const made: number[] = [];
+      for (const attempt of [0, 1, 2]) {
+        const payment = await pay('APRO', {
+          metadata: { ourPaymentId: `pay_${attempt}`, attempt },
+        });
+        made.push(payment.id as number);
+      }
+      // Mercado Pago's documented format, yyyy-MM-dd'T'HH:mm:ss.SSSZ (offset without a colon).
+      const end = mpDate(Date.now() + 1000).replace(/:(\d\d)$/, '$1');
+      const window = { range: 'date_created', begin_date: begin, end_date: end } as const;
+      const newestFirst = { sort: 'date_created', criteria: 'desc', limit: 2 } as const;
+
+      const first = await new Payment(mp()).search({
+        options: { ...window, ...newestFirst, offset: 0 },
+      });
+      const second = await new Payment(mp()).search({
+        options: { ...window, ...newestFirst, offset: 2 },
+      });
+
+      expect(first.paging).toEqual({ total: 3, limit: 2, offset: 0 });
+      expect([...(first.results ?? []), ...(second.results ?? [])].map((p) => p.id)).toEqual([
+        made[2],
+        made[1],
+        made[0],
+      ]);
+      expect(first.results?.[0]?.metadata).toEqual({ our_payment_id: 'pay_2', attempt: 2 });
+    });
+
+    it('should list what changed in a date_last_updated range, oldest change first, a moved payment last', async () => {
+      const begin = new Date().toISOString();
+      const moved = await pay('CONT');
+      const still = await pay('APRO');
+      const transition = await call(
+        emulator,
+        'POST',
+        `/__emulator/payments/${moved.id}/transition`,
+        {
+          status: 'approved',
+        },
+      );
+      expect(transition.status).toBe(200);
+      const changed = {
+        range: 'date_last_updated',
+        begin_date: begin,
+        end_date: 'NOW',
+        sort: 'date_last_updated',
+        criteria: 'asc',
+      } as const;
+
+      const page = await new Payment(mp()).search({ options: { ...changed, limit: 1 } });
+      const next = await new Payment(mp()).search({ options: { ...changed, limit: 1, offset: 1 } });
+
+      expect(page.paging).toEqual({ total: 2, limit: 1, offset: 0 });
+      expect([...(page.results ?? []), ...(next.results ?? [])]).toMatchObject([
+        { id: still.id, status: 'approved' },
+        { id: moved.id, status: 'approved', date_last_updated: transition.body.date_last_updated },
+      ]);
     });
 
     it.each([

@@ -5,7 +5,7 @@ import {
   type RunningEmulator,
 } from '../../emulator';
 import { TEST_CARDS, TEST_DOCUMENTS } from '../../emulator/data/test-cards.data';
-import { call, mp, MLB_CPF, MLB_MASTER, startTestEmulator } from './emulator.helper';
+import { AnyJson, call, mp, MLB_CPF, MLB_MASTER, startTestEmulator } from './emulator.helper';
 
 const card = (overrides: Record<string, unknown> = {}) => ({
   card_number: MLB_MASTER,
@@ -150,7 +150,7 @@ describe('card tokens and reference data', () => {
     });
   });
 
-  it('should offer installments for a BIN, and only one for debit', async () => {
+  it('should offer 1, 3, 6 and 12 installments for a credit BIN (6 and 12 with interest), and one for debit', async () => {
     const credit = await call(
       emulator,
       'GET',
@@ -168,12 +168,21 @@ describe('card tokens and reference data', () => {
     );
 
     expect(credit.body[0]).toMatchObject({ payment_method_id: 'master', issuer: { id: '24' } });
-    expect(credit.body[0].payer_costs).toHaveLength(12);
-    expect(credit.body[0].payer_costs[2]).toMatchObject({
-      installments: 3,
-      installment_amount: 33.33,
-      total_amount: 100,
-    });
+    expect(
+      (credit.body[0].payer_costs as AnyJson[]).map((c) => [
+        c.installments,
+        c.installment_rate,
+        c.installment_amount,
+        c.total_amount,
+      ]),
+    ).toEqual([
+      [1, 0, 100, 100],
+      [3, 0, 33.33, 100],
+      [6, 14.25, 19.04, 114.25],
+      [12, 32.1, 11.01, 132.1],
+    ]);
+    // Brazil carries no CFT/TEA labels (Argentina's: test/lookups).
+    expect(credit.body[0].payer_costs[1].labels).toEqual([]);
     expect(debit.body[0].payer_costs).toHaveLength(1);
     expect(neither.status).toBe(400);
   });

@@ -48,6 +48,21 @@ export function key(): { idempotencyKey: string } {
   return { idempotencyKey: randomUUID() };
 }
 
+/**
+ * Request options that send `X-Render-In-Process-Refunds: true` through the SDK. It has no option
+ * for custom headers, but a `headers` option replaces its own (so Authorization goes with it).
+ */
+export function renderInProcessRefunds(
+  accessToken = EMULATOR_DEFAULT_ACCESS_TOKEN,
+  options: Options = {},
+): Options {
+  const headers = {
+    Authorization: `Bearer ${accessToken}`,
+    'X-Render-In-Process-Refunds': 'true',
+  };
+  return { ...options, headers } as Options;
+}
+
 export async function cardToken(
   name = 'APRO',
   cardNumber = MLB_MASTER,

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '../../src/database/database';
 import { TEST_DB, createTestDatabase } from '../support/test-db';
@@ -62,26 +64,66 @@ describe('The service process', () => {
     await db.drop();
   });
 
-  it('should print a first admin token to the console once, never into the JSON log', async () => {
+  it('should print readable lines and a banner with /docs and a first admin token, once', async () => {
     const db = await createTestDatabase();
     const first = run({ ...db.env, NODE_ENV: 'development' });
-    await waitForOutput(first, /Nest application successfully started/);
+    await waitForOutput(first, /Swagger UI: .+\n(.+\n)+\n/);
     const { stdout } = first.output();
+    const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+    expect(stdout).toContain(`Swagger UI: http://127.0.0.1:${port}/docs`);
     const token = /^\s+(mpsvc_\S+)$/m.exec(stdout)?.[1];
     expect(token).toBeDefined();
-    const jsonLines = stdout.split('\n').filter((line) => line.startsWith('{'));
-    expect(jsonLines.length).toBeGreaterThan(0);
-    expect(jsonLines.join('\n')).not.toContain(token);
+    expect(stdout.split('\n').filter((line) => line.includes(token!))).toHaveLength(1);
+    expect(stdout).toMatch(/^\[[\d:.]+\] INFO: \[Main\] Listening on /m);
+    expect(stdout).not.toMatch(/^\{/m);
+    expect(stdout).not.toMatch(/RoutesResolver|RouterExplorer|Mapped \{/);
 
     first.child.kill('SIGTERM');
     await first.exited;
     const second = run({ ...db.env, NODE_ENV: 'development' });
-    await waitForOutput(second, /Nest application successfully started/);
+    await waitForOutput(second, /npm run token:create/);
     expect(second.output().stdout).not.toContain('mpsvc_');
     second.child.kill('SIGTERM');
     await second.exited;
     await db.drop();
   });
+
+  it('should stop with one line naming PORT when the port is taken', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const db = await createTestDatabase();
+    const r = run({ ...db.env, PORT: String(port), ADMIN_TOKEN: 'a'.repeat(32) });
+    expect(await r.exited).toBe(1);
+    expect(r.output().stderr).toBe(
+      `Cannot start: Port ${port} is already in use (PORT): stop what holds it or set another PORT\n`,
+    );
+    holder.close();
+    await db.drop();
+  });
+
+  it('should stop with one line naming DATABASE_URL when PostgreSQL cannot be reached', async () => {
+    const r = run({
+      DATABASE_URL: 'postgres://user:hunter2@127.0.0.1:1/payments',
+      DATA_DIR: '/tmp/unused',
+    });
+    expect(await r.exited).toBe(1);
+    expect(r.output().stderr).toBe(
+      'Cannot start: Cannot reach PostgreSQL at 127.0.0.1:1/payments (ECONNREFUSED): start it or fix DATABASE_URL\n',
+    );
+  });
+
+  if (TEST_DB === 'postgres') {
+    it('should stop with one line naming DATABASE_URL when the database does not exist', async () => {
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = '/mp_no_such_database';
+      const r = run({ DATABASE_URL: url.toString(), DATA_DIR: '/tmp/unused' });
+      expect(await r.exited).toBe(1);
+      expect(r.output().stderr).toMatch(
+        /^Cannot start: The database .+\/mp_no_such_database does not exist: create it or fix DATABASE_URL\n$/,
+      );
+    });
+  }
 
   it('should close the database and release the data folder on SIGTERM', async () => {
     const db = await createTestDatabase();
@@ -96,11 +138,25 @@ describe('The service process', () => {
   });
 
   if (TEST_DB === 'pglite') {
+    it('should come up ready on an empty data folder from the image the build made', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'mp-empty-'));
+      const r = run({ DATA_DIR: dataDir, ADMIN_TOKEN: 'a'.repeat(32) });
+      await waitForOutput(r, /"msg":"Listening on (http:\/\/\S+)"/);
+      const url = /"msg":"Listening on (http:\/\/[^"]+)"/.exec(r.output().stdout)![1];
+      expect(r.output().stdout).toContain('(new, copied from the migrated image)');
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      r.child.kill('SIGTERM');
+      await r.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
     it('should refuse to open a PGlite folder another process holds', async () => {
       const holder = await startTestApp();
       const r = run({ ...holder.testDatabase.env, ADMIN_TOKEN: 'a'.repeat(32) });
       expect(await r.exited).toBe(1);
-      expect(r.output().stderr).toMatch(/data folder is in use by process \d+/);
+      expect(r.output().stderr).toMatch(
+        /^Cannot start: The data folder is in use by process \d+ .+ DATA_DIR .+\n$/,
+      );
       await holder.close();
     });
   }

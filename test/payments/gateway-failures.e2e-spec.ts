@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PaymentsReconciler } from '../../src/payments/payments.reconciler';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
-import { cardToken, chargesAt, emulator, pay, paymentBody, postPayment } from '../support/payments';
+import {
+  cardToken,
+  chargesAt,
+  emulator,
+  pay,
+  paymentBody,
+  paymentsByReference,
+  postPayment,
+  postRefund,
+  refundsOf,
+  syncNow,
+} from '../support/payments';
 
 describe('When Mercado Pago fails or does not answer', () => {
   let t: TestApp;
@@ -30,16 +41,12 @@ describe('When Mercado Pago fails or does not answer', () => {
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('GATEWAY_UNAVAILABLE');
 
-    const held = await t
-      .http()
-      .get(`/v1/payments?external_reference=${reference}`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(held.body.data).toMatchObject([{ status: 'submitting', mercadopago_id: null }]);
+    const held = await paymentsByReference(t, reference);
+    expect(held).toMatchObject([{ status: 'submitting', mercadopago_id: null }]);
 
     await emulator(t, 'DELETE', '/__emulator/faults');
     const retried = await postPayment(t, body, key).expect(201);
-    expect(retried.body).toMatchObject({ id: held.body.data[0].id, status: 'approved' });
+    expect(retried.body).toMatchObject({ id: held[0].id, status: 'approved' });
     expect(await chargesAt(t, reference)).toBe(1);
   });
 
@@ -67,22 +74,15 @@ describe('When Mercado Pago fails or does not answer', () => {
     expect(failed.body.error.code).toBe('GATEWAY_UNAVAILABLE');
 
     // The reconciler's next pass is due later; bring it forward instead of waiting.
-    await t.database.db.execute(
-      sql`UPDATE payments SET next_sync_at = now() WHERE external_reference = ${reference}`,
-    );
-    expect(await t.app.get(PaymentsReconciler).runOnce()).toBeGreaterThanOrEqual(1);
+    expect(await syncNow(t, sql`external_reference = ${reference}`)).toBeGreaterThanOrEqual(1);
 
-    const settled = await t
-      .http()
-      .get(`/v1/payments?external_reference=${reference}`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(settled.body.data).toMatchObject([{ status: 'approved' }]);
+    const settled = await paymentsByReference(t, reference);
+    expect(settled).toMatchObject([{ status: 'approved' }]);
     expect(await chargesAt(t, reference)).toBe(1);
-    // The caller's own retry now gets the settled answer.
+    // The caller's own retry now gets the settled answer, and nothing is charged again.
     const replay = await postPayment(t, body, key).expect(201);
-    expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.body).toMatchObject({ status: 'approved' });
+    expect(replay.body).toMatchObject({ id: settled[0].id, status: 'approved' });
+    expect(await chargesAt(t, reference)).toBe(1);
   });
 
   it('should record a refused request as failed, charge nothing, and say why', async () => {
@@ -96,12 +96,8 @@ describe('When Mercado Pago fails or does not answer', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('GATEWAY_REJECTED');
     expect(res.body.error.details.causes.length).toBeGreaterThan(0);
-    const list = await t
-      .http()
-      .get(`/v1/payments?external_reference=${reference}`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(list.body.data).toMatchObject([{ status: 'failed', mercadopago_id: null }]);
+    const list = await paymentsByReference(t, reference);
+    expect(list).toMatchObject([{ status: 'failed', mercadopago_id: null }]);
     expect(await chargesAt(t, reference)).toBe(0);
 
     const replay = await postPayment(
@@ -124,13 +120,7 @@ describe('When Mercado Pago fails or does not answer', () => {
       path: '/v1/payments/:id/refunds',
       status: 503,
     });
-    const refund = () =>
-      t
-        .http()
-        .post(`/v1/payments/${payment.id}/refunds`)
-        .set(bearer(t.adminToken))
-        .set('idempotency-key', randomUUID())
-        .send({ amount: 30 });
+    const refund = () => postRefund(t, payment.id, { amount: 30 });
     expect((await refund()).status).toBe(502);
     // The 30 stays reserved while its outcome is unknown: only 20 is left to ask for.
     const second = await refund();
@@ -142,12 +132,7 @@ describe('When Mercado Pago fails or does not answer', () => {
       sql`UPDATE refunds SET updated_at = now() - interval '2 minutes' WHERE payment_id = ${payment.id}`,
     );
     await t.app.get(PaymentsReconciler).runOnce();
-    const refunds = await t
-      .http()
-      .get(`/v1/payments/${payment.id}/refunds`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(refunds.body.data).toMatchObject([{ amount: 30, status: 'approved' }]);
+    expect(await refundsOf(t, payment.id)).toMatchObject([{ amount: 30, status: 'approved' }]);
     const read = await t.http().get(`/v1/payments/${payment.id}`).set(bearer(t.adminToken));
     expect(read.body).toMatchObject({ status_detail: 'partially_refunded', amount_refunded: 30 });
   });
@@ -163,29 +148,28 @@ describe('When Mercado Pago fails or does not answer', () => {
     );
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('GATEWAY_UNAVAILABLE');
-    const held = await t
-      .http()
-      .get(`/v1/payments?external_reference=${reference}`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(held.body.data).toMatchObject([{ status: 'submitting' }]);
+    const held = await paymentsByReference(t, reference);
+    expect(held).toMatchObject([{ status: 'submitting' }]);
   });
 
-  it('should still show the refunded amount when Mercado Pago cannot be re-read after a refund', async () => {
+  it('should re-read the payment soon when it cannot be read right after a refund, and end a full refund as refunded', async () => {
     const payment = await pay(t, 'APRO', { transaction_amount: 50 });
     await emulator(t, 'POST', '/__emulator/faults', {
       method: 'GET',
       path: '/v1/payments/:id',
       status: 500,
     });
-    await t
-      .http()
-      .post(`/v1/payments/${payment.id}/refunds`)
-      .set(bearer(t.adminToken))
-      .set('idempotency-key', randomUUID())
-      .send({ amount: 12.5 })
-      .expect(201);
+    const refund = await postRefund(t, payment.id).expect(201);
+    expect(refund.body).toMatchObject({ amount: 50, status: 'approved' });
+    // No number is patched in: the payment is due for a re-read at once.
+    const due = await t.database.db.execute(
+      sql`SELECT next_sync_at <= now() AS due FROM payments WHERE id = ${payment.id}`,
+    );
+    expect((due as { rows: { due: boolean }[] }).rows[0].due).toBe(true);
+
+    await emulator(t, 'DELETE', '/__emulator/faults');
+    await t.app.get(PaymentsReconciler).runOnce();
     const read = await t.http().get(`/v1/payments/${payment.id}`).set(bearer(t.adminToken));
-    expect(read.body).toMatchObject({ status: 'approved', amount_refunded: 12.5 });
+    expect(read.body).toMatchObject({ status: 'refunded', amount_refunded: 50 });
   });
 });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
-import { cardToken, chargesAt, emulator, paymentBody, postPayment } from '../support/payments';
+import {
+  cardToken,
+  chargesAt,
+  emulator,
+  paymentBody,
+  paymentsByReference,
+  postPayment,
+} from '../support/payments';
 
 describe('Idempotent payment creation', () => {
   let t: TestApp;
@@ -69,12 +76,7 @@ describe('Idempotent payment creation', () => {
       expect(res.body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
     }
     expect(await chargesAt(t, reference)).toBe(1);
-    const list = await t
-      .http()
-      .get(`/v1/payments?external_reference=${reference}`)
-      .set(bearer(t.adminToken))
-      .expect(200);
-    expect(list.body.data).toHaveLength(1);
+    expect(await paymentsByReference(t, reference)).toHaveLength(1);
   });
 
   it('should send Mercado Pago a key derived from ours, the same on every retry', async () => {

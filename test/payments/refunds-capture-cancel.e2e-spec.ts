@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
-import { Json, emulator, pay } from '../support/payments';
+import { Json, emulator, pay, postRefund } from '../support/payments';
 
 describe('Refunds, capture and cancel', () => {
   let t: TestApp;
@@ -9,14 +9,8 @@ describe('Refunds, capture and cancel', () => {
   });
   afterAll(() => t.close());
 
-  const refund = (paymentId: string, body?: object, key: string = randomUUID()) => {
-    const req = t
-      .http()
-      .post(`/v1/payments/${paymentId}/refunds`)
-      .set(bearer(t.adminToken))
-      .set('idempotency-key', key);
-    return body === undefined ? req.send() : req.send(body);
-  };
+  const refund = (paymentId: string, body?: object, key?: string) =>
+    postRefund(t, paymentId, body, key);
   const read = async (id: string): Promise<Json> =>
     (await t.http().get(`/v1/payments/${id}`).set(bearer(t.adminToken)).expect(200)).body;
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SQL, sql } from 'drizzle-orm';
 import { EMULATOR_DEFAULT_ACCESS_TOKEN, EMULATOR_DEFAULT_PUBLIC_KEY } from '../../emulator';
 import { MercadoPagoEndpoint } from '../../src/mercadopago/mercadopago-endpoint';
+import { PaymentsReconciler } from '../../src/payments/payments.reconciler';
+import { eventually } from './eventually';
 import { TestApp, bearer } from './test-app';
 
 export const MLB_MASTER = '5031433215406351';
@@ -57,6 +60,27 @@ export function paymentBody(token: string, overrides: Record<string, unknown> = 
   };
 }
 
+/**
+ * A payment made at Mercado Pago (the emulator) with the account's access token, not through
+ * this service, as its panel or another integration would; its JSON, or an error unless 201.
+ */
+export async function payAtMercadoPago(t: TestApp, body: Record<string, unknown>): Promise<Json> {
+  const response = await fetch(`${emulatorUrl(t)}/v1/payments`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${EMULATOR_DEFAULT_ACCESS_TOKEN}`,
+      'content-type': 'application/json',
+      'x-idempotency-key': randomUUID(),
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = (await response.json()) as Json;
+  if (response.status !== 201) {
+    throw new Error(`payment at Mercado Pago: ${response.status} ${JSON.stringify(answer)}`);
+  }
+  return answer;
+}
+
 export function postPayment(t: TestApp, body: unknown, key: string = randomUUID(), token?: string) {
   return t
     .http()
@@ -85,4 +109,57 @@ export async function chargesAt(t: TestApp, externalReference: string): Promise<
   );
   const json = (await response.json()) as Json;
   return json.paging.total as number;
+}
+
+/** Our payments with this external_reference, as GET /v1/payments lists them. */
+export async function paymentsByReference(t: TestApp, reference: string): Promise<Json[]> {
+  const res = await t
+    .http()
+    .get(`/v1/payments?external_reference=${encodeURIComponent(reference)}`)
+    .set(bearer(t.adminToken))
+    .expect(200);
+  return res.body.data as Json[];
+}
+
+/** POST …/refunds: `{amount}` for part, no body for the rest. */
+export function postRefund(
+  t: TestApp,
+  paymentId: string,
+  body?: object,
+  key: string = randomUUID(),
+) {
+  const req = t
+    .http()
+    .post(`/v1/payments/${paymentId}/refunds`)
+    .set(bearer(t.adminToken))
+    .set('idempotency-key', key);
+  return body === undefined ? req.send() : req.send(body);
+}
+
+export async function refundsOf(t: TestApp, paymentId: string): Promise<Json[]> {
+  const res = await t
+    .http()
+    .get(`/v1/payments/${paymentId}/refunds`)
+    .set(bearer(t.adminToken))
+    .expect(200);
+  return res.body.data as Json[];
+}
+
+/**
+ * Brings the reconciler's next look at the matching payments forward (ahead of anything else due),
+ * then runs sweeps until each was claimed: a sweep passes by a row another transaction holds
+ * locked (the notifications worker applying a notification), as another instance's would.
+ * Returns how many payments and refunds the sweeps looked at.
+ */
+export async function syncNow(t: TestApp, where: SQL = sql`true`): Promise<number> {
+  await t.database.db.execute(sql`UPDATE payments SET next_sync_at = '-infinity' WHERE ${where}`);
+  let looked = 0;
+  await eventually('the reconciler to claim every matching payment', async () => {
+    looked += await t.app.get(PaymentsReconciler).runOnce();
+    const left = await t.database.db.execute(
+      sql`SELECT 1 FROM payments WHERE next_sync_at = '-infinity' LIMIT 1`,
+    );
+    return (left as { rows: unknown[] }).rows.length === 0;
+  });
+  return looked;
 }

@@ -1,35 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Database, MIGRATIONS_FOLDER } from '../../src/database/database';
+import { Database } from '../../src/database/database';
+import { migrationsFingerprint } from '../../src/database/pglite-image';
 
 /** Which database this jest project runs on; set per project in jest.config.js. */
 export const TEST_DB: 'pglite' | 'postgres' =
   (globalThis as { TEST_DB?: 'pglite' | 'postgres' }).TEST_DB ?? 'pglite';
 
-const TEMPLATE_DB = 'mp_payments_template';
+/** The migrated PGlite folder test databases are copied from (made by prepareTemplate). */
+export const pgliteTemplateDir = () =>
+  join(tmpdir(), `mp-pglite-template-${migrationsFingerprint()}`);
 
-function migrationsFingerprint(): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(MIGRATIONS_FOLDER)
-    .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-const pgliteTemplateDir = () => join(tmpdir(), `mp-pglite-template-${migrationsFingerprint()}`);
+// One template per checkout, so runs from two worktrees never drop each other's template.
+const TEMPLATE_DB = `mp_payments_template_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
 
 function adminUrl(): string {
   const url = process.env.DATABASE_URL;

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import {
   EMULATOR_DEFAULT_ACCESS_TOKEN,
   EMULATOR_DEFAULT_PUBLIC_KEY,
@@ -6,20 +5,19 @@ import {
   RunningEmulator,
   startEmulator,
 } from '../../emulator';
-import { PaymentsReconciler } from '../../src/payments/payments.reconciler';
-import { Json, pay } from '../support/payments';
-import { TestApp } from '../support/test-app';
+import { Json, pay, syncNow } from '../support/payments';
+import { TestApp, startTestApp } from '../support/test-app';
 import { TestDatabase, createTestDatabase } from '../support/test-db';
-import { eventually, getPayment, startNotifiedApp, transition } from './webhooks.helper';
+import { eventually, getPayment, transition } from './webhooks.helper';
 
 describe('Mercado Pago notifications in: the service is down while they are sent', () => {
   let mercadopago: RunningEmulator;
   let database: TestDatabase;
-  let t: TestApp & { port: number };
+  let t: TestApp;
 
   // Mercado Pago outlives our service: a standalone emulator, retrying on a fast clock.
   const start = (port?: number) =>
-    startNotifiedApp({
+    startTestApp({
       testDatabase: database,
       port,
       env: {
@@ -63,7 +61,7 @@ describe('Mercado Pago notifications in: the service is down while they are sent
       const log = await notificationLog();
       return log.pending.length === 0 && log.deliveries.filter((d) => d.status === 200).length >= 2;
     });
-    const { port } = t;
+    const port = Number(new URL(t.url).port);
     await t.close();
 
     const emulatorOf = { app: { get: () => ({ baseUrl: mercadopago.url }) } } as unknown as TestApp;
@@ -87,8 +85,7 @@ describe('Mercado Pago notifications in: the service is down while they are sent
     expect((await getPayment(t, lost.id)).status).toBe('in_process');
 
     // The reconciler's first look is due 30 s after creation: bring it forward, then sweep.
-    await t.database.db.execute(sql`UPDATE payments SET next_sync_at = now()`);
-    await t.app.get(PaymentsReconciler).runOnce();
+    await syncNow(t);
     expect((await getPayment(t, lost.id)).status).toBe('approved');
   });
 });

@@ -29,7 +29,11 @@ describe('Mercado Pago notifications in: signatures, IPN and what is stored', ()
   beforeAll(async () => {
     // No sweep and a long back-off: Mercado Pago knows none of these ids, so rows stay pending.
     t = await startTestApp({
-      env: { WEBHOOK_WORKER_INTERVAL_MS: '0', WEBHOOK_RETRY_BASE_MS: '600000' },
+      env: {
+        WEBHOOK_WORKER_INTERVAL_MS: '0',
+        WEBHOOK_RETRY_BASE_MS: '600000',
+        WEBHOOK_ACCEPT_IPN: 'true',
+      },
     });
     credentialId = await defaultCredentialId(t);
   });
@@ -124,14 +128,16 @@ describe('Mercado Pago notifications in: signatures, IPN and what is stored', ()
     expect(await stored(dataId)).toEqual([]);
   });
 
-  it('should take the legacy IPN form as an unsigned hint and fold it with the webhook', async () => {
-    const dataId = freshId();
-    await t
+  const ipn = (dataId: string, topic = 'payment') =>
+    t
       .http()
-      .post(`/webhooks/mercadopago/${credentialId}?topic=payment&id=${dataId}`)
-      .send({ resource: dataId, topic: 'payment' })
-      .expect(200, { status: 'accepted' });
+      .post(`/webhooks/mercadopago/${credentialId}?topic=${topic}&id=${dataId}`)
+      .send({ resource: dataId, topic });
+
+  it('should let the unsigned IPN form only join a notification a signed webhook opened', async () => {
+    const dataId = freshId();
     await postWebhook(t, credentialId, dataId, signedHeaders(dataId)).expect(200);
+    await ipn(dataId).expect(200, { status: 'accepted' });
     await postWebhook(t, credentialId, dataId, signedHeaders(dataId)).expect(200);
 
     const rows = await stored(dataId);
@@ -144,19 +150,27 @@ describe('Mercado Pago notifications in: signatures, IPN and what is stored', ()
     });
   });
 
-  it('should store and acknowledge unknown topics without processing them', async () => {
+  it('should store nothing for an unsigned IPN on its own, whatever its topic or id', async () => {
+    const dataId = freshId();
+    await ipn(dataId).expect(200, { status: 'ignored' });
+    await ipn('77', 'merchant_order').expect(200, { status: 'ignored' });
+    await ipn('not-a-payment-id').expect(200, { status: 'ignored' });
+    await t
+      .http()
+      .post(`/webhooks/mercadopago/not-a-uuid?topic=payment&id=${dataId}`)
+      .expect(200, { status: 'ignored' });
+    expect(await stored(dataId)).toEqual([]);
+    expect(await listNotifications(t, { topic: 'merchant_order' })).toEqual([]);
+    expect(await metric('ipn', 'ignored')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('should store and acknowledge signed notifications of unknown topics without processing them', async () => {
     const orderId = `ORD${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
     await postWebhook(t, credentialId, orderId, signedHeaders(orderId), 'order').expect(200, {
       status: 'ignored',
     });
-    await t
-      .http()
-      .post(`/webhooks/mercadopago/${credentialId}?topic=merchant_order&id=77`)
-      .expect(200, { status: 'ignored' });
     const [order] = await stored(orderId);
     expect(order).toMatchObject({ topic: 'order', status: 'ignored', signature: 'verified' });
-    const [merchantOrder] = await listNotifications(t, { topic: 'merchant_order' });
-    expect(merchantOrder).toMatchObject({ resource_id: '77', signature: 'unsigned_ipn' });
     await t
       .http()
       .post(`/v1/notifications/${order.id}/retry`)
@@ -244,7 +258,6 @@ describe('Mercado Pago notifications in: settings and the failure rate limit', (
   beforeAll(async () => {
     t = await startTestApp({
       env: {
-        WEBHOOK_ACCEPT_IPN: 'false',
         WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS: '300',
         WEBHOOK_WORKER_INTERVAL_MS: '0',
         CREDENTIALS_ROTATION_OVERLAP_HOURS: '0',
@@ -254,12 +267,14 @@ describe('Mercado Pago notifications in: settings and the failure rate limit', (
   });
   afterAll(() => t.close());
 
-  it('should acknowledge IPN but store nothing when WEBHOOK_ACCEPT_IPN is false', async () => {
+  it('should acknowledge IPN but store nothing by default (WEBHOOK_ACCEPT_IPN false)', async () => {
+    await postWebhook(t, credentialId, '123', signedHeaders('123')).expect(200);
     await t
       .http()
       .post(`/webhooks/mercadopago/${credentialId}?topic=payment&id=123`)
       .expect(200, { status: 'ignored' });
-    expect(await listNotifications(t)).toEqual([]);
+    const [row] = await listNotifications(t, { resource_id: '123' });
+    expect(row.channels).toEqual({ webhook: 1, ipn: 0 });
   });
 
   it('should reject a timestamp outside the tolerance, in seconds or milliseconds', async () => {
@@ -283,16 +298,92 @@ describe('Mercado Pago notifications in: settings and the failure rate limit', (
     );
   });
 
-  it('should turn away a source that keeps failing the signature check, even with a valid one', async () => {
-    let res;
-    do {
-      res = await postWebhook(t, credentialId, '3', signedHeaders('3', { secret: 'guess' }));
-    } while (res.status === 401);
-    expect(res.status).toBe(429);
-    expect(res.body.error.code).toBe('REQUEST_RATE_LIMITED');
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  /** Bad signatures until the limit answers 429; the number of 401s before it. */
+  const failUntilLimited = async (headers: () => Record<string, string>) => {
+    let failures = 0;
+    for (;;) {
+      const res = await postWebhook(t, credentialId, '3', {
+        ...signedHeaders('3', { secret: 'guess' }),
+        ...headers(),
+      });
+      if (res.status !== 401) {
+        expect(res.status).toBe(429);
+        expect(res.body.error.code).toBe('REQUEST_RATE_LIMITED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        return failures;
+      }
+      failures += 1;
+    }
+  };
+
+  it('should ignore X-Forwarded-For without TRUST_PROXY, yet never limit a valid signature', async () => {
+    let n = 0;
+    // A different claimed address each time: still one sender (the socket), so it is limited.
+    const failures = await failUntilLimited(() => ({
+      'x-forwarded-for': `203.0.113.${(n += 1) % 250}`,
+    }));
+    expect(failures).toBeGreaterThan(0);
+    await postWebhook(t, credentialId, '3', signedHeaders('3', { secret: 'guess' })).expect(429);
     await postWebhook(t, credentialId, '3', signedHeaders('3', { secret: 'fresh-secret' })).expect(
-      429,
+      200,
     );
+  });
+});
+
+describe('Mercado Pago notifications in: behind a proxy (TRUST_PROXY)', () => {
+  let t: TestApp;
+  let credentialId: string;
+
+  beforeAll(async () => {
+    // The test client is the load balancer: X-Forwarded-For names the sender.
+    t = await startTestApp({
+      env: { TRUST_PROXY: '127.0.0.1', WEBHOOK_WORKER_INTERVAL_MS: '0' },
+    });
+    credentialId = await defaultCredentialId(t);
+  });
+  afterAll(() => t.close());
+
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const failUntilLimited = async (address: string, credential = credentialId) => {
+    for (let i = 0; i < 100; i++) {
+      const res = await postWebhook(t, credential, '5', {
+        ...signedHeaders('5', { secret: 'guess' }),
+        ...from(address),
+      });
+      if (res.status === 429) return;
+      expect(res.status).toBe(401);
+    }
+    throw new Error(`${address} was never limited`);
+  };
+
+  it('should limit a sender that keeps failing, and never another sender or a valid signature', async () => {
+    await failUntilLimited('198.51.100.7');
+    await postWebhook(t, credentialId, '5', {
+      ...signedHeaders('5', { secret: 'guess' }),
+      ...from('198.51.100.7'),
+    }).expect(429);
+
+    // Mercado Pago, behind the same balancer: its bad luck is a 401, its signed notifications pass.
+    await postWebhook(t, credentialId, '5', {
+      ...signedHeaders('5', { secret: 'guess' }),
+      ...from('203.0.113.10'),
+    }).expect(401);
+    await postWebhook(t, credentialId, '6', {
+      ...signedHeaders('6'),
+      ...from('203.0.113.10'),
+    }).expect(200, { status: 'accepted' });
+    // Even the limited sender's valid signature is taken.
+    await postWebhook(t, credentialId, '7', {
+      ...signedHeaders('7'),
+      ...from('198.51.100.7'),
+    }).expect(200, { status: 'accepted' });
+  });
+
+  it('should count failures per credentials: probing unknown ones does not limit real ones', async () => {
+    await failUntilLimited('198.51.100.8', randomUUID());
+    await postWebhook(t, credentialId, '5', {
+      ...signedHeaders('5', { secret: 'guess' }),
+      ...from('198.51.100.8'),
+    }).expect(401);
   });
 });

@@ -1,38 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { EMULATOR_DEFAULT_WEBHOOK_SECRET } from '../../emulator';
 import { buildManifest, sign } from '../../src/webhooks/inbound/signature';
 import { NotificationsWorker } from '../../src/webhooks/inbound/notifications.worker';
 import { Json, emulator } from '../support/payments';
-import { TestApp, TestAppOptions, bearer, startTestApp } from '../support/test-app';
-
-/** A free loopback port, so PUBLIC_BASE_URL (the notification_url we give) is known up front. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * The service listening where the notification_url it gives Mercado Pago points, so the
- * emulator's real, signed notifications reach it.
- */
-export async function startNotifiedApp(
-  options: TestAppOptions & { env?: Record<string, string> } = {},
-): Promise<TestApp & { port: number }> {
-  const port = options.port ?? (await freePort());
-  const t = await startTestApp({
-    ...options,
-    port,
-    env: { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', ...options.env },
-  });
-  return Object.assign(t, { port });
-}
+import { TestApp, bearer } from '../support/test-app';
 
 export async function defaultCredentialId(t: TestApp): Promise<string> {
   const res = await t.http().get('/v1/credentials').set(bearer(t.adminToken)).expect(200);
@@ -95,20 +66,7 @@ export async function getPayment(t: TestApp, id: string): Promise<Json> {
   return res.body;
 }
 
-/** Polls `probe` until it returns a value, or fails with `what` after the deadline. */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  deadlineMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from '../support/eventually';
 
 /** Moves a payment at the emulator, as Mercado Pago would on its side (it then notifies). */
 export async function transition(t: TestApp, mercadopagoId: number, status: string, force = false) {

@@ -64,4 +64,33 @@ export class AuthError extends DomainError {
       { required_scopes: required },
     );
   }
+
+  static rateLimited(retryAfterSeconds: number): AuthError {
+    return new AuthError(
+      'REQUEST_RATE_LIMITED',
+      'Too many requests with this service token (API_RATE_LIMIT); retry after Retry-After',
+      429,
+      undefined,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
+
+  /** The token is limited to other credentials. */
+  static credentialsNotAllowed(credentialId: string): AuthError {
+    return new AuthError(
+      'AUTH_CREDENTIALS_NOT_ALLOWED',
+      `This token may not use credentials ${credentialId}`,
+      403,
+      { credential_id: credentialId },
+    );
+  }
+
+  /** The route acts across credentials, and the token is limited to some. */
+  static limitedToCredentials(): AuthError {
+    return new AuthError(
+      'AUTH_CREDENTIALS_NOT_ALLOWED',
+      'This route is for tokens that are not limited to some credentials',
+      403,
+    );
+  }
 }

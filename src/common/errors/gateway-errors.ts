@@ -29,6 +29,9 @@ export class GatewayRejectedError extends DomainError {
   }
 }
 
+/** Mercado Pago refused the access token itself (401): the credentials no longer work. */
+export class GatewayUnauthorizedError extends GatewayRejectedError {}
+
 /** Mercado Pago has no such resource (e.g. a payment it cannot serve yet). */
 export class GatewayNotFoundError extends DomainError {
   constructor(message: string) {

@@ -22,7 +22,36 @@ const REDACTED_PATHS = [
   '*.secret',
 ];
 
-export function loggerParams(level: string, destination?: DestinationStream): Params {
+/** Nest's start-up wiring, a line per module, controller and route: noise at info, kept at debug. */
+const NEST_WIRING_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+/** Probes and docs are requested all the time; their request lines are debug. */
+const QUIET_PATHS = /^\/(health\/|metrics|docs)/;
+/**
+ * Mercado Pago's notifications come by the thousand: an accepted one is already a row of the inbox
+ * (GET /v1/notifications) and a metric, so its request line is debug; refusals stay info.
+ */
+const WEBHOOKS = /^\/webhooks\//;
+
+/** Readable lines for a developer's terminal; required here so production never loads it. */
+function prettyStream(): DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  return pretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,req,res,responseTime',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+    hideObject: false,
+    singleLine: true,
+    // In step with the banner main.ts writes straight to stdout.
+    sync: true,
+  });
+}
+
+export function loggerParams(
+  level: string,
+  format: 'pretty' | 'json',
+  destination?: DestinationStream,
+): Params {
   const options: Options = {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -37,14 +66,27 @@ export function loggerParams(level: string, destination?: DestinationStream): Pa
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     hooks: {
-      logMethod(args, method) {
+      logMethod(args, method, level) {
+        const context = (args[0] as { context?: unknown } | undefined)?.context;
+        if (level > 20 && NEST_WIRING_CONTEXTS.has(context as string)) {
+          if (this.isLevelEnabled('debug')) this.debug(...(args as [object, string]));
+          return;
+        }
         method.apply(
           this,
           args.map((arg) => (typeof arg === 'string' ? maskCardLike(arg) : arg)) as typeof args,
         );
       },
     },
-    autoLogging: { ignore: (req) => req.url === '/metrics' || req.url === '/health/live' },
+    customLogLevel: (req, res, error) =>
+      error || res.statusCode >= 500
+        ? 'error'
+        : QUIET_PATHS.test(req.url ?? '') || (res.statusCode < 300 && WEBHOOKS.test(req.url ?? ''))
+          ? 'debug'
+          : 'info',
+    customSuccessMessage: (req, res, ms) =>
+      `${req.method} ${maskCardLike((req.url ?? '').split('?')[0])} ${res.statusCode} ${Math.round(ms)} ms`,
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  const stream = destination ?? (format === 'pretty' ? prettyStream() : undefined);
+  return { pinoHttp: stream ? [options, stream] : options };
 }

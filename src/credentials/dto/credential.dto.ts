@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ApiBodyExample } from '../../common/openapi/openapi-document';
 import { MODES } from '../credential-formats';
+import {
+  EMULATOR_DEFAULT_ACCESS_TOKEN,
+  EMULATOR_DEFAULT_PUBLIC_KEY,
+  EMULATOR_DEFAULT_WEBHOOK_SECRET,
+} from '../emulator-sandbox';
 import type { CredentialAuditRow, CredentialRow } from '../credentials.schema';
 import { SITE_IDS } from '../sites';
 
@@ -9,6 +15,17 @@ const NAME_MESSAGE = 'name may hold letters, digits, spaces, _ . -';
 
 // Formats, site and mode are checked by the service (422 CREDENTIAL_INVALID, with every
 // problem listed); the DTOs only make sure the JSON types are right.
+
+// The embedded emulator's sandbox application, which it knows without registering: the access
+// token is checked live, so a made-up one would be refused (401 from GET /users/me).
+@ApiBodyExample({
+  name: 'brazil',
+  site_id: 'MLB',
+  mode: 'sandbox',
+  public_key: EMULATOR_DEFAULT_PUBLIC_KEY,
+  access_token: EMULATOR_DEFAULT_ACCESS_TOKEN,
+  webhook_secret: EMULATOR_DEFAULT_WEBHOOK_SECRET,
+})
 export class CreateCredentialDto {
   @ApiProperty({ example: 'brazil', description: 'Unique among live credentials' })
   @IsString()
@@ -20,7 +37,12 @@ export class CreateCredentialDto {
   @IsString()
   site_id: string;
 
-  @ApiProperty({ enum: MODES, description: 'sandbox takes TEST- values, production APP_USR- ones' })
+  @ApiProperty({
+    enum: MODES,
+    description:
+      "sandbox takes TEST- values, production APP_USR- ones; a Mercado Pago test user's APP_USR- " +
+      'values are stored as sandbox',
+  })
   @IsString()
   mode: string;
 
@@ -49,6 +71,7 @@ export class CreateCredentialDto {
   is_default?: boolean;
 }
 
+@ApiBodyExample({ name: 'brazil-checkout' })
 export class UpdateCredentialDto {
   @ApiPropertyOptional()
   @IsOptional()
@@ -70,6 +93,8 @@ export class UpdateCredentialDto {
   is_default?: boolean;
 }
 
+// Only the secret: a renewed access token is one Mercado Pago issues for the same account.
+@ApiBodyExample({ webhook_secret: 'a-new-webhook-secret-from-mercado-pago' })
 export class RotateCredentialDto {
   @ApiPropertyOptional({ description: 'The renewed access token (same Mercado Pago account)' })
   @IsOptional()
@@ -101,6 +126,24 @@ export class CredentialDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) rotated_at: string | null;
+  @ApiProperty({
+    enum: ['active', 'invalid'],
+    description:
+      'invalid: Mercado Pago answered 401 to the access token; calls fail with CREDENTIAL_INVALID ' +
+      'until rotate sets a new one',
+  })
+  status: 'active' | 'invalid';
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) invalid_at: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "Mercado Pago's refusal, when invalid",
+  })
+  invalid_reason: string | null;
+  @ApiProperty({
+    description: 'The account is a Mercado Pago test user (APP_USR- values, fake money): sandbox',
+  })
+  test_user: boolean;
 
   static from(row: CredentialRow): CredentialDto {
     return {
@@ -117,6 +160,10 @@ export class CredentialDto {
       created_at: row.createdAt.toISOString(),
       updated_at: row.updatedAt.toISOString(),
       rotated_at: row.rotatedAt?.toISOString() ?? null,
+      status: row.invalidAt ? 'invalid' : 'active',
+      invalid_at: row.invalidAt?.toISOString() ?? null,
+      invalid_reason: row.invalidReason,
+      test_user: row.testUser,
     };
   }
 }
@@ -144,7 +191,8 @@ export class PublicKeyDto {
 export class CredentialAuditEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) credential_id: string;
-  @ApiProperty({ enum: ['created', 'updated', 'rotated', 'deleted', 'resealed'] }) action: string;
+  @ApiProperty({ enum: ['created', 'updated', 'rotated', 'deleted', 'resealed', 'invalidated'] })
+  action: string;
   @ApiProperty({ description: 'The service token that acted, or "system"' }) actor_token_id: string;
   @ApiProperty() actor_name: string;
   @ApiProperty({ type: [String], description: 'Fields that changed (never their values)' })

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ApiBodyExample } from '../../common/openapi/openapi-document';
 import { PayerDto } from '../../payments/dto/payment-create.dto';
 
 /** Emails are matched case-insensitively, here and (as far as we rely on it) at Mercado Pago. */
@@ -8,6 +9,12 @@ const lowerCase = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.toLowerCase() : value;
 
 /** The payer's names and document, as a payment takes them. */
+@ApiBodyExample({
+  email: 'buyer@example.com',
+  first_name: 'Ana',
+  last_name: 'Silva',
+  identification: { type: 'CPF', number: '12345678909' },
+})
 export class CustomerCreateDto extends PickType(PayerDto, [
   'first_name',
   'last_name',
@@ -38,6 +45,8 @@ export class CustomerListQuery {
   credential_id?: string;
 }
 
+// Like a payment's, the token must be a fresh one (see PaymentCreateDto).
+@ApiBodyExample({ token: 'paste-a-fresh-card-token-here' })
 export class CardCreateDto {
   @ApiProperty({
     description: 'Card token made by the front end with the public key; the card it names is saved',

@@ -16,8 +16,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { ApiBodyExample } from '../../common/openapi/openapi-document';
+import { AdditionalInfoDto } from './additional-info.dto';
+import { THREE_D_SECURE_MODES, type ThreeDSecureMode } from '../payment-gateway.port';
 import { IsAmount } from './amount.validator';
 import { IsFlatMetadata } from './metadata.validator';
+
+/** A device session id: what MercadoPago.js makes, with room for other SDKs' formats. */
+export const DEVICE_ID = /^[\w.:-]{1,256}$/;
+export const DEVICE_ID_MESSAGE = 'must be 1–256 letters, digits, ".", ":", "_" or "-"';
 
 export class IdentificationDto {
   @ApiProperty({ example: 'CPF', description: 'A type valid in the credentials’ country' })
@@ -70,8 +77,35 @@ export class PayerDto {
   id?: string;
 }
 
+// Runs as shown against the embedded emulator once `token` is a fresh card token (see the
+// README's "Taking a payment": the master card 5031433215406351, cardholder APRO).
+@ApiBodyExample({
+  token: 'paste-a-fresh-card-token-here',
+  transaction_amount: 100.5,
+  installments: 1,
+  payment_method_id: 'master',
+  payer: { email: 'test@testuser.com', identification: { type: 'CPF', number: '12345678909' } },
+  description: 'Order 123',
+  external_reference: 'order-123',
+  metadata: { order_id: 123 },
+  additional_info: {
+    items: [
+      { id: 'sku-123', title: 'Blue mug', category_id: 'home', quantity: 1, unit_price: 100.5 },
+    ],
+    payer: {
+      first_name: 'Ana',
+      last_name: 'Silva',
+      phone: { area_code: '11', number: '987654321' },
+    },
+    ip_address: '203.0.113.7',
+  },
+})
 export class PaymentCreateDto {
-  @ApiProperty({ description: 'Card token made by the front end with the public key (single use)' })
+  @ApiProperty({
+    description:
+      'Card token made by the front end with the public key (single use); with the embedded ' +
+      'emulator, POST /v1/card_tokens on it as the README shows',
+  })
   @IsString()
   @Matches(/^[\w-]{8,128}$/, {
     message: 'token must be a card token (8–128 letters, digits, _ or -)',
@@ -92,7 +126,7 @@ export class PaymentCreateDto {
   @Max(48)
   installments: number;
 
-  @ApiProperty({ example: 'visa' })
+  @ApiProperty({ example: 'master' })
   @IsString()
   @Matches(/^[a-z][a-z0-9_]{1,29}$/, {
     message: 'payment_method_id must look like "visa" or "master"',
@@ -156,13 +190,41 @@ export class PaymentCreateDto {
   @IsOptional()
   @IsUUID()
   credential_id?: string;
+
+  @ApiPropertyOptional({
+    type: AdditionalInfoDto,
+    description: "Items, payer and shipment details for Mercado Pago's fraud scoring",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AdditionalInfoDto)
+  additional_info?: AdditionalInfoDto;
+
+  @ApiPropertyOptional({
+    example: 'armor.0123456789abcdef',
+    description:
+      "MercadoPago.js's device session id (or send the X-Meli-Session-Id header; both must agree)",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(DEVICE_ID, { message: `device_id ${DEVICE_ID_MESSAGE}` })
+  device_id?: string;
+
+  @ApiPropertyOptional({
+    enum: THREE_D_SECURE_MODES,
+    default: 'not_supported',
+    description: '3DS: optional or mandatory need capture true and binary_mode false',
+  })
+  @IsOptional()
+  @IsIn(THREE_D_SECURE_MODES)
+  three_d_secure_mode?: ThreeDSecureMode;
 }
 
 export class RefundCreateDto {
   @ApiPropertyOptional({
     oneOf: [{ type: 'number' }, { type: 'string' }],
-    example: 10.5,
-    description: 'Omit (or send no body) for a full refund of what is left',
+    description: 'Omit (or send no body) for a full refund of what is left; e.g. 10.5',
   })
   @IsOptional()
   @IsAmount()

@@ -1,8 +1,7 @@
 /**
- * A token bucket per source that only failures drain: a sender that keeps failing the signature
- * check (guessing secrets, replaying) is turned away before any HMAC work, while Mercado Pago's
- * valid traffic never touches it. In memory: per instance, reset on restart, which is enough to
- * make guessing useless.
+ * A token bucket per key (credentials × sender) that only failures drain: a sender that keeps
+ * failing the signature check (guessing, replaying, a stale secret) is told to back off, while
+ * valid traffic never touches it. In memory: per instance, reset on restart.
  */
 export class FailureLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -19,9 +18,12 @@ export class FailureLimiter {
     return tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.refillPerSecond);
   }
 
-  recordFailure(source: string, now = Date.now()): void {
+  /** Counts one failure of `source`; returns retryAfter once its bucket is empty, else 0. */
+  recordFailure(source: string, now = Date.now()): number {
     if (this.buckets.size >= this.maxSources && !this.buckets.has(source)) this.prune(now);
-    this.buckets.set(source, { tokens: this.tokens(source, now) - 1, at: now });
+    const tokens = Math.max(this.tokens(source, now) - 1, 0);
+    this.buckets.set(source, { tokens, at: now });
+    return this.retryAfter(source, now);
   }
 
   private tokens(source: string, now: number): number {

@@ -36,11 +36,17 @@ export class MercadoPagoWebhookController {
     description:
       "Verifies x-signature with these credentials' webhook secret (and the previous one during a " +
       'rotation overlap), stores the notification (duplicates fold into one row) and answers 200 ' +
-      'at once; a worker then re-reads the resource from Mercado Pago. The body is never trusted.',
+      'at once; a worker then re-reads the resource from Mercado Pago. The body is never trusted. ' +
+      'IPN (unsigned) is off by default and never creates a row.',
   })
   @ApiParam({ name: 'credential_id', format: 'uuid' })
   @ApiQuery({ name: 'data.id', required: false, description: 'Webhook: the resource id (signed)' })
-  @ApiQuery({ name: 'type', required: false, description: 'Webhook: the topic, e.g. payment' })
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    description:
+      'Webhook: the topic: payment, chargebacks (or topic_chargebacks_wh); others are stored as ignored',
+  })
   @ApiQuery({ name: 'topic', required: false, description: 'Legacy IPN: the topic' })
   @ApiQuery({ name: 'id', required: false, description: 'Legacy IPN: the resource id' })
   @ApiHeader({ name: 'x-signature', required: false, description: '`ts=…,v1=<hex HMAC-SHA256>`' })
@@ -54,7 +60,9 @@ export class MercadoPagoWebhookController {
   })
   @ApiTooManyRequestsResponse({
     type: ErrorBody,
-    description: 'REQUEST_RATE_LIMITED: too many failed signatures from this source',
+    description:
+      'REQUEST_RATE_LIMITED: too many failed signatures for these credentials from this source ' +
+      '(a valid signature is never limited); the source is X-Forwarded-For only under TRUST_PROXY',
   })
   receive(
     @Param('credential_id') credentialId: string,

@@ -4,16 +4,29 @@ import { AppConfig } from '../../config/app-config';
 import { FailureLimiter } from './failure-limiter';
 import { WebhookRateLimitedError, WebhookSignatureInvalidError } from './notifications.errors';
 import { NotificationsMetrics, ReceiveResult } from './notifications.metrics';
-import { Channel, NotificationsRepository, ReceivedNotification } from './notifications.repository';
+import { NotificationsRepository, ReceivedNotification } from './notifications.repository';
 import { NotificationsWorker } from './notifications.worker';
 import { verifySignature } from './signature';
 
-/** Signature failures a source may make before it is turned away, and how fast that heals. */
+/** Signature failures a sender may make per credentials before it is told to back off. */
 const FAILURE_BURST = 30;
 const FAILURES_FORGIVEN_PER_SECOND = 0.5;
 const MAX_VALUE_LENGTH = 128;
 /** Payment ids are 64-bit numbers; anything else under topic payment is not one we can read. */
 const PAYMENT_ID = /^\d{1,19}$/;
+/** Chargeback ids are strings of digits (longer than a JS number holds); letters are tolerated. */
+const CHARGEBACK_ID = /^[0-9A-Za-z_-]{1,64}$/;
+/**
+ * The topics the worker reads, each with the ids it can read. Chargebacks arrive as
+ * `type=chargebacks` (the topic's name) or `topic_chargebacks_wh` (the body's `type` in Mercado
+ * Pago's example); both are stored as `chargebacks`.
+ */
+const PROCESSED_TOPICS: Record<string, { topic: string; id: RegExp }> = {
+  payment: { topic: 'payment', id: PAYMENT_ID },
+  chargebacks: { topic: 'chargebacks', id: CHARGEBACK_ID },
+  topic_chargebacks_wh: { topic: 'chargebacks', id: CHARGEBACK_ID },
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface IncomingNotification {
   credentialId: string;
@@ -21,13 +34,11 @@ export interface IncomingNotification {
   signature: string | undefined;
   requestId: string | undefined;
   body: unknown;
-  /** The sender's address, the key of the failure rate limit. */
+  /** The sender's address (X-Forwarded-For only under TRUST_PROXY), half the failure-limit key. */
   source: string;
 }
 
 export type Acknowledgement = { status: 'accepted' | 'ignored' };
-
-type Parsed = { topic: string; resourceId: string | null; action: string | null };
 
 /** A string value of at most MAX_VALUE_LENGTH, undefined when absent, null when unusable. */
 function single(value: unknown): string | undefined | null {
@@ -61,74 +72,76 @@ export class NotificationsInboxService {
   async receive(incoming: IncomingNotification): Promise<Acknowledgement> {
     const { query } = incoming;
     // Mercado Pago's own rule: topic/id without data.id is the legacy IPN form.
-    const channel: Channel =
-      query['data.id'] === undefined && query.topic !== undefined ? 'ipn' : 'webhook';
-    if (channel === 'ipn' && !this.config.webhooks.acceptIpn) {
-      this.metrics.countReceived(channel, 'ipn_disabled');
-      return { status: 'ignored' };
-    }
-    const retryAfter = this.limiter.retryAfter(incoming.source);
-    if (retryAfter > 0) {
-      this.metrics.countReceived(channel, 'rate_limited');
-      throw new WebhookRateLimitedError(retryAfter);
-    }
+    if (query['data.id'] === undefined && query.topic !== undefined)
+      return this.receiveIpn(incoming);
 
-    const parsed = channel === 'ipn' ? this.parseIpn(query) : this.parseWebhook(incoming);
-    if (!parsed) return this.reject(incoming, channel, 'malformed_request');
+    const dataId = single(query['data.id']);
+    const type = single(query.type);
+    if (dataId === null || type === null) return this.reject(incoming, 'malformed_request');
+    // The check is in memory (an HMAC of a short manifest) and runs before any limit, so a valid
+    // signature is never turned away, whoever else fails from the same address.
     const secrets = await this.credentials.webhookSecrets(incoming.credentialId);
-    if (!secrets) return this.reject(incoming, channel, 'unknown_credentials');
+    if (!secrets) return this.reject(incoming, 'unknown_credentials');
+    const result = verifySignature(
+      { signature: incoming.signature, requestId: incoming.requestId, dataId },
+      secrets,
+      this.config.webhooks.timestampToleranceSeconds,
+    );
+    if (!result.valid) return this.reject(incoming, result.reason, true);
 
-    // IPN cannot be signed: it is only a hint, since all it causes is a read from Mercado Pago.
-    let signature: string | null = null;
-    if (channel === 'webhook') {
-      const result = verifySignature(
-        {
-          signature: incoming.signature,
-          requestId: incoming.requestId,
-          dataId: parsed.resourceId ?? undefined,
-        },
-        secrets,
-        this.config.webhooks.timestampToleranceSeconds,
-      );
-      if (!result.valid) return this.reject(incoming, channel, result.reason);
-      signature = result.secretIndex === 0 ? 'current' : 'previous';
-    }
-
+    const processed = type ? PROCESSED_TOPICS[type] : undefined;
     const notification: ReceivedNotification = {
       credentialId: incoming.credentialId,
-      ...parsed,
-      channel,
-      signature,
+      topic: processed?.topic ?? type ?? 'unknown',
+      resourceId: dataId ?? null,
+      action: bodyAction(incoming.body),
+      signature: result.secretIndex === 0 ? 'current' : 'previous',
       requestId: single(incoming.requestId) ?? null,
     };
-    if (parsed.topic !== 'payment' || !PAYMENT_ID.test(parsed.resourceId ?? '')) {
+    if (!processed || !processed.id.test(dataId ?? '')) {
       await this.repository.storeIgnored(notification);
-      this.metrics.countReceived(channel, 'ignored');
+      this.metrics.countReceived('webhook', 'ignored');
       return { status: 'ignored' };
     }
     const { folded } = await this.repository.receive(notification);
-    this.metrics.countReceived(channel, folded ? 'folded' : 'stored');
+    this.metrics.countReceived('webhook', folded ? 'folded' : 'stored');
     this.worker.wake();
     return { status: 'accepted' };
   }
 
-  private parseWebhook({ query, body }: IncomingNotification): Parsed | undefined {
-    const dataId = single(query['data.id']);
-    const type = single(query.type);
-    if (dataId === null || type === null) return undefined;
-    return { topic: type ?? 'unknown', resourceId: dataId ?? null, action: bodyAction(body) };
-  }
-
-  private parseIpn(query: Record<string, unknown>): Parsed | undefined {
-    const topic = single(query.topic);
+  /**
+   * IPN cannot be signed, so it never creates a row (nor costs a read of an id someone made up):
+   * when accepted at all, it only joins a notification a signed webhook already opened for that
+   * payment, which then reads it once more if it was being processed.
+   */
+  private async receiveIpn({
+    credentialId,
+    query,
+  }: IncomingNotification): Promise<Acknowledgement> {
+    if (!this.config.webhooks.acceptIpn) {
+      this.metrics.countReceived('ipn', 'ipn_disabled');
+      return { status: 'ignored' };
+    }
     const id = single(query.id);
-    if (!topic || !id) return undefined;
-    return { topic, resourceId: id, action: null };
+    const joined =
+      single(query.topic) === 'payment' &&
+      UUID.test(credentialId) &&
+      PAYMENT_ID.test(id ?? '') &&
+      (await this.repository.foldIpn(credentialId, id!));
+    this.metrics.countReceived('ipn', joined ? 'folded' : 'ignored');
+    return { status: joined ? 'accepted' : 'ignored' };
   }
 
-  private reject(incoming: IncomingNotification, channel: Channel, reason: ReceiveResult): never {
-    this.limiter.recordFailure(incoming.source);
-    this.metrics.countReceived(channel, reason);
-    throw new WebhookSignatureInvalidError();
+  /**
+   * Counts the failure against these credentials from this sender only (unknown credentials
+   * share one key per sender), so one sender's failures never limit another's, nor a valid one.
+   */
+  private reject(incoming: IncomingNotification, reason: ReceiveResult, known = false): never {
+    const key = `${known ? incoming.credentialId : '?'} ${incoming.source}`;
+    const retryAfter = this.limiter.recordFailure(key);
+    this.metrics.countReceived('webhook', retryAfter > 0 ? 'rate_limited' : reason);
+    throw retryAfter > 0
+      ? new WebhookRateLimitedError(retryAfter)
+      : new WebhookSignatureInvalidError();
   }
 }

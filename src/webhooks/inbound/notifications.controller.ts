@@ -7,7 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequireScopes } from '../../auth/auth.decorators';
+import { CredentialsFiltered, CurrentPrincipal, RequireScopes } from '../../auth/auth.decorators';
+import type { Principal } from '../../auth/principal';
 import { ErrorBody } from '../../common/errors/error-body';
 import { readPage } from '../../database/keyset';
 import {
@@ -15,15 +16,15 @@ import {
   NotificationListDto,
   NotificationListQuery,
 } from './dto/notification.dto';
-import { NotificationNotFoundError, NotificationRetryConflictError } from './notifications.errors';
-import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
 
 /** Operators' view of the inbox: what Mercado Pago sent, and what became of it. */
 @ApiTags('notifications')
 @Controller('v1/notifications')
+@CredentialsFiltered()
 @ApiBadRequestResponse({ type: ErrorBody, description: 'Invalid input; each bad field listed' })
 export class NotificationsController {
-  constructor(private readonly repository: NotificationsRepository) {}
+  constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
   @RequireScopes('webhooks:admin')
@@ -31,16 +32,20 @@ export class NotificationsController {
     summary: 'Mercado Pago notifications received, newest first, with their processing state',
   })
   @ApiOkResponse({ type: NotificationListDto })
-  async list(@Query() query: NotificationListQuery): Promise<NotificationListDto> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: NotificationListQuery,
+  ): Promise<NotificationListDto> {
     return readPage(
       query,
       (cursor, limit) =>
-        this.repository.list(
+        this.notifications.list(
           {
             status: query.status,
             topic: query.topic,
             resourceId: query.resource_id,
             credentialId: query.credential_id,
+            credentialIds: principal.credentialIds,
           },
           cursor,
           limit,
@@ -63,17 +68,10 @@ export class NotificationsController {
     description:
       'NOTIFICATION_INVALID_STATE (processing, or a topic not processed), NOTIFICATION_ALREADY_QUEUED',
   })
-  async retry(@Param('id', new ParseUUIDPipe()) id: string): Promise<NotificationDto> {
-    const outcome = await this.repository.retry(id);
-    switch (outcome.kind) {
-      case 'queued':
-        return NotificationDto.from(outcome.row);
-      case 'missing':
-        throw new NotificationNotFoundError(id);
-      case 'invalid_state':
-        throw NotificationRetryConflictError.invalidState(outcome.status);
-      case 'already_queued':
-        throw NotificationRetryConflictError.alreadyQueued();
-    }
+  async retry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<NotificationDto> {
+    return NotificationDto.from(await this.notifications.retry(id, principal));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SQL, and, asc, count, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { violates } from '../../credentials/credentials.repository';
+import { violates } from '../../database/errors';
 import { Database } from '../../database/database';
 import { Keyset, newestFirst, olderThan } from '../../database/keyset';
 import {
@@ -9,17 +9,22 @@ import {
   mercadopagoNotifications as n,
 } from './notifications.schema';
 
-export type Channel = 'webhook' | 'ipn';
-
+/** A signed webhook, as verified (IPN never creates a row). */
 export interface ReceivedNotification {
   credentialId: string;
   topic: string;
   resourceId: string | null;
   action: string | null;
-  channel: Channel;
-  /** `current` / `previous` secret for webhooks, null for IPN. */
-  signature: string | null;
+  /** Which secret verified it: `current`, or `previous` during a rotation overlap. */
+  signature: 'current' | 'previous';
   requestId: string | null;
+}
+
+/** What a worker read for a claimed row: our payment and the version Mercado Pago showed. */
+export interface CompletedRead {
+  row: NotificationRow;
+  paymentId: string;
+  version: Date | null;
 }
 
 export interface NotificationFilters {
@@ -27,6 +32,8 @@ export interface NotificationFilters {
   topic?: string;
   resourceId?: string;
   credentialId?: string;
+  /** The caller's token is limited to these credentials. */
+  credentialIds?: readonly string[];
 }
 
 export type RetryOutcome =
@@ -42,26 +49,42 @@ const ACTIVE = sql`status IN ('pending', 'processing')`;
 export class NotificationsRepository {
   constructor(private readonly database: Database) {}
 
+  /** The acknowledgement's one statement, prepared once (it runs for every notification). */
+  private receiveStatement?: ReturnType<NotificationsRepository['prepareReceive']>;
+
   /**
    * Stores a payment notification, or folds it into the row already pending or processing for
    * the same resource (a fold into a row being processed asks for one more read). Returns
    * whether it folded, for the metric.
    */
   async receive(values: ReceivedNotification): Promise<{ folded: boolean }> {
-    const counts = {
-      webhookCount: values.channel === 'webhook' ? 1 : 0,
-      ipnCount: values.channel === 'ipn' ? 1 : 0,
-    };
-    const [row] = await this.database.db
+    this.receiveStatement ??= this.prepareReceive();
+    const [row] = await this.receiveStatement.execute({ ...values, receivedAt: new Date() });
+    return { folded: !row.inserted };
+  }
+
+  private prepareReceive() {
+    const p = (name: keyof ReceivedNotification | 'receivedAt') => sql.placeholder(name);
+    return this.database.db
       .insert(n)
-      .values({ ...this.columns(values), ...counts, status: 'pending' })
+      .values({
+        credentialId: p('credentialId'),
+        topic: p('topic'),
+        resourceId: p('resourceId'),
+        action: p('action'),
+        signature: p('signature'),
+        lastRequestId: p('requestId'),
+        // Set here, not by now(): list cursors carry milliseconds, so the column must too.
+        receivedAt: p('receivedAt'),
+        webhookCount: 1,
+        status: 'pending',
+      })
       .onConflictDoUpdate({
         target: [n.credentialId, n.topic, n.resourceId],
         targetWhere: ACTIVE,
         set: {
-          webhookCount: sql`${n.webhookCount} + ${counts.webhookCount}`,
-          ipnCount: sql`${n.ipnCount} + ${counts.ipnCount}`,
-          signature: sql`coalesce(excluded.signature, ${n.signature})`,
+          webhookCount: sql`${n.webhookCount} + 1`,
+          signature: sql`excluded.signature`,
           action: sql`coalesce(excluded.action, ${n.action})`,
           lastRequestId: sql`coalesce(excluded.last_request_id, ${n.lastRequestId})`,
           lastReceivedAt: sql`now()`,
@@ -70,31 +93,48 @@ export class NotificationsRepository {
           refetch: sql`${n.refetch} OR ${n.status} = 'processing'`,
         },
       })
-      .returning({ inserted: sql<boolean>`xmax = 0` });
-    return { folded: !row.inserted };
+      .returning({ inserted: sql<boolean>`xmax = 0` })
+      .prepare('notifications_receive');
   }
 
-  /** A notification of a topic we do not process: kept for operators, never claimed. */
+  /**
+   * An unsigned IPN for a payment that already has a row pending or processing joins it (one more
+   * read if it is being processed); false when there is none, and then nothing is stored. It
+   * leaves run_at alone: unsigned, it must not cut short a back-off.
+   */
+  async foldIpn(credentialId: string, resourceId: string): Promise<boolean> {
+    const rows = await this.database.db
+      .update(n)
+      .set({
+        ipnCount: sql`${n.ipnCount} + 1`,
+        lastReceivedAt: sql`now()`,
+        refetch: sql`${n.refetch} OR ${n.status} = 'processing'`,
+      })
+      .where(
+        and(
+          eq(n.credentialId, credentialId),
+          eq(n.topic, 'payment'),
+          eq(n.resourceId, resourceId),
+          ACTIVE,
+        ),
+      )
+      .returning({ id: n.id });
+    return rows.length > 0;
+  }
+
+  /** A signed notification of a topic we do not process: kept for operators, never claimed. */
   async storeIgnored(values: ReceivedNotification): Promise<void> {
     await this.database.db.insert(n).values({
-      ...this.columns(values),
-      webhookCount: values.channel === 'webhook' ? 1 : 0,
-      ipnCount: values.channel === 'ipn' ? 1 : 0,
-      status: 'ignored',
-    });
-  }
-
-  private columns(values: ReceivedNotification) {
-    return {
       credentialId: values.credentialId,
       topic: values.topic,
       resourceId: values.resourceId,
       action: values.action,
       signature: values.signature,
       lastRequestId: values.requestId,
-      // Set here, not by now(): list cursors carry milliseconds, so the column must too.
       receivedAt: new Date(),
-    };
+      webhookCount: 1,
+      status: 'ignored',
+    });
   }
 
   /**
@@ -103,6 +143,13 @@ export class NotificationsRepository {
    * taken over cannot overwrite the newer outcome.
    */
   async claim(limit: number, leaseMs: number): Promise<NotificationRow[]> {
+    this.claimStatement ??= this.prepareClaim();
+    return this.claimStatement.execute({ limit, leaseSeconds: leaseMs / 1000 });
+  }
+
+  private claimStatement?: ReturnType<NotificationsRepository['prepareClaim']>;
+
+  private prepareClaim() {
     const due = this.database.db
       .select({ id: n.id })
       .from(n)
@@ -113,19 +160,67 @@ export class NotificationsRepository {
         ),
       )
       .orderBy(asc(n.runAt), asc(n.id))
-      .limit(limit)
+      .limit(sql.placeholder('limit'))
       .for('update', { skipLocked: true });
     return this.database.db
       .update(n)
       .set({
         status: 'processing',
         // Milliseconds only: the lease is compared as a JS Date when the worker settles.
-        lockedUntil: sql`date_trunc('milliseconds', now() + make_interval(secs => ${leaseMs / 1000}))`,
+        lockedUntil: sql`date_trunc('milliseconds', now() + make_interval(secs => ${sql.placeholder('leaseSeconds')}::float8))`,
         attempts: sql`${n.attempts} + 1`,
         refetch: false,
       })
       .where(inArray(n.id, due))
-      .returning();
+      .returning()
+      .prepare('notifications_claim');
+  }
+
+  /**
+   * Settles many reads in one statement: each row still leased to us becomes done, or pending
+   * again when a notification folded in meanwhile (refetch). Rows it leaves alone (a version an
+   * earlier row was done with, a lease lost) are returned for complete() to settle one by one.
+   */
+  async completeMany(reads: CompletedRead[]): Promise<{
+    settled: Array<CompletedRead & { status: NotificationStatus }>;
+    left: CompletedRead[];
+  }> {
+    if (reads.length === 0) return { settled: [], left: [] };
+    const input = JSON.stringify(
+      reads.map(({ row, paymentId, version }) => ({
+        id: row.id,
+        locked_until: row.lockedUntil,
+        payment_id: paymentId,
+        version,
+      })),
+    );
+    const result = await this.database.db.execute(sql`
+      UPDATE ${n} SET
+        status = CASE WHEN ${n.refetch} THEN 'pending' ELSE 'done' END,
+        run_at = CASE WHEN ${n.refetch} THEN now() ELSE ${n.runAt} END,
+        attempts = CASE WHEN ${n.refetch} THEN 0 ELSE ${n.attempts} END,
+        resource_version = CASE WHEN ${n.refetch} THEN ${n.resourceVersion} ELSE c.version END,
+        last_error = CASE WHEN ${n.refetch} THEN ${n.lastError} END,
+        processed_at = CASE WHEN ${n.refetch} THEN ${n.processedAt} ELSE now() END,
+        payment_id = c.payment_id,
+        locked_until = NULL
+      FROM jsonb_to_recordset(${input}::jsonb)
+        AS c(id uuid, locked_until timestamptz, payment_id uuid, version timestamptz)
+      WHERE ${n.id} = c.id AND ${n.status} = 'processing' AND ${n.lockedUntil} = c.locked_until
+        AND (${n.refetch} OR c.version IS NULL OR NOT EXISTS (
+          SELECT 1 FROM ${n} AS e WHERE e.status = 'done' AND e.credential_id = ${n.credentialId}
+            AND e.topic = ${n.topic} AND e.resource_id = ${n.resourceId}
+            AND e.resource_version = c.version))
+      RETURNING ${n.id}, ${n.status}`);
+    const rows = (result as { rows: { id: string; status: NotificationStatus }[] }).rows;
+    const settled = new Map(rows.map((row) => [row.id, row.status]));
+    return {
+      settled: reads.flatMap((read) => {
+        const status = settled.get(read.row.id);
+        return status ? [{ ...read, status }] : [];
+      }),
+      left: reads.filter((read) => !settled.has(read.row.id)),
+    };
   }
 
   /**
@@ -242,6 +337,7 @@ export class NotificationsRepository {
       filters.topic && eq(n.topic, filters.topic),
       filters.resourceId && eq(n.resourceId, filters.resourceId),
       filters.credentialId && eq(n.credentialId, filters.credentialId),
+      filters.credentialIds && inArray(n.credentialId, [...filters.credentialIds]),
       cursor && olderThan(n.receivedAt, n.id, cursor),
     ].filter((c): c is SQL => Boolean(c));
     return this.database.db

@@ -32,7 +32,7 @@ export const mercadopagoNotifications = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     credentialId: uuid('credential_id').notNull(),
-    /** `payment`, or another topic we store and acknowledge but do not process. */
+    /** `payment`, `chargebacks`, or another topic we store and acknowledge but do not process. */
     topic: text('topic').notNull(),
     resourceId: text('resource_id'),
     /** The body's `action` (e.g. payment.updated): shown to operators, never trusted. */
@@ -48,8 +48,9 @@ export const mercadopagoNotifications = pgTable(
     runAt: at('run_at').notNull().defaultNow(),
     lockedUntil: at('locked_until'),
     lastError: text('last_error'),
+    /** Our payment: the one notified, or the one a chargeback is about. */
     paymentId: uuid('payment_id'),
-    /** date_last_updated of the payment as read when this row was processed. */
+    /** date_last_updated of the payment (or chargeback) as read when this row was processed. */
     resourceVersion: at('resource_version'),
     receivedAt: at('received_at').notNull().defaultNow(),
     lastReceivedAt: at('last_received_at').notNull().defaultNow(),

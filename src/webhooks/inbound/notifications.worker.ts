@@ -1,14 +1,17 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
+import { GatewayNotFoundError } from '../../common/errors/gateway-errors';
 import { AppConfig } from '../../config/app-config';
+import { CredentialUnusableError } from '../../credentials/credentials.errors';
 import { CredentialsService, UsableCredentials } from '../../credentials/credentials.service';
-import { PaymentGateway } from '../../payments/payment-gateway.port';
-import { PaymentsService } from '../../payments/payments.service';
+import { DisputesService } from '../../disputes/disputes.service';
+import { PaymentCommandsService } from '../../payments/payment-commands.service';
 import { NotificationsMetrics } from './notifications.metrics';
-import { NotificationsRepository } from './notifications.repository';
+import { CompletedRead, NotificationsRepository } from './notifications.repository';
 import type { NotificationRow } from './notifications.schema';
 
-const BATCH = 10;
+/** Rows claimed, read concurrently and settled together (one UPDATE each way). */
+const BATCH = 32;
 /** Far longer than one read from Mercado Pago (timeout × retries); a dead worker's rows return. */
 const LEASE_MS = 120_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -35,8 +38,8 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly config: AppConfig,
     private readonly repository: NotificationsRepository,
     private readonly credentials: CredentialsService,
-    private readonly gateway: PaymentGateway,
-    private readonly payments: PaymentsService,
+    private readonly payments: PaymentCommandsService,
+    private readonly disputes: DisputesService,
     private readonly metrics: NotificationsMetrics,
   ) {}
 
@@ -80,7 +83,8 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
         let claimed: number;
         do {
           const rows = await this.repository.claim(BATCH, LEASE_MS);
-          await Promise.all(rows.map((row) => this.process(row)));
+          const reads = await Promise.all(rows.map((row) => this.read(row)));
+          await this.settle(reads.filter((read) => read !== undefined));
           claimed = rows.length;
           total += claimed;
         } while (claimed === BATCH && !this.stopped);
@@ -91,27 +95,61 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     return total;
   }
 
-  private async process(row: NotificationRow): Promise<void> {
+  /**
+   * Reads the payment (or the chargeback) and applies it when it changed; undefined when it
+   * failed (and was settled).
+   */
+  private async read(row: NotificationRow): Promise<CompletedRead | undefined> {
     let credentials: UsableCredentials;
     try {
       credentials = await this.credentials.resolve(row.credentialId);
     } catch (error) {
-      // Deleted or refused credentials do not come back by waiting.
-      return this.failed(row, error, error instanceof DomainError);
+      // Deleted or refused credentials do not come back by waiting; invalid ones do, once rotated.
+      const permanent = error instanceof DomainError && !(error instanceof CredentialUnusableError);
+      await this.failed(row, error, permanent);
+      return undefined;
     }
     try {
-      // Outside any transaction: applyFromGateway opens its own, with the outbox event.
-      const payment = await this.gateway.getPayment(
-        credentials.accessToken,
-        Number(row.resourceId),
-      );
-      const applied = await this.payments.applyFromGateway(row.credentialId, payment);
-      const outcome = await this.repository.complete(row, applied.id, payment.dateLastUpdated);
-      if (outcome === 'done' || outcome === 'folded') this.metrics.observeLag(row.receivedAt);
+      // Read from Mercado Pago outside any transaction of ours; the body was never trusted.
+      if (row.topic === 'chargebacks') {
+        const dispute = await this.disputes.refresh(credentials, row.resourceId ?? '');
+        return { row, paymentId: dispute.paymentId, version: dispute.gatewayUpdatedAt };
+      }
+      const payment = await this.payments.refresh(credentials, Number(row.resourceId));
+      return { row, paymentId: payment.id, version: payment.gatewayUpdatedAt };
     } catch (error) {
-      // "Not found" right after a notification is normal (Mercado Pago's reads lag its writes).
-      await this.failed(row, error, false);
+      // "Not found" right after a notification is normal (Mercado Pago's reads lag its writes),
+      // but an id it keeps not knowing (made up, or another account's) stops costing reads.
+      const unknown =
+        error instanceof GatewayNotFoundError &&
+        row.attempts >= this.config.webhooks.notFoundMaxAttempts;
+      await this.failed(row, error, unknown);
+      return undefined;
     }
+  }
+
+  /** One UPDATE settles the batch; the rows it leaves (folds, lost leases) settle one by one. */
+  private async settle(reads: CompletedRead[]): Promise<void> {
+    let left = reads;
+    try {
+      const outcome = await this.repository.completeMany(reads);
+      for (const read of outcome.settled) {
+        if (read.status === 'done') this.metrics.observeLag(read.row.receivedAt);
+      }
+      left = outcome.left;
+    } catch (error) {
+      this.logger.warn(`Settling ${reads.length} notifications at once failed: ${describe(error)}`);
+    }
+    await Promise.all(
+      left.map(async ({ row, paymentId, version }) => {
+        try {
+          const outcome = await this.repository.complete(row, paymentId, version);
+          if (outcome === 'done' || outcome === 'folded') this.metrics.observeLag(row.receivedAt);
+        } catch (error) {
+          await this.failed(row, error, false);
+        }
+      }),
+    );
   }
 
   private async failed(row: NotificationRow, error: unknown, permanent: boolean): Promise<void> {

@@ -12,7 +12,9 @@ const SIGNATURES = ['verified', 'verified_previous_secret', 'unsigned_ipn'] as c
 export class WebhookAckDto {
   @ApiProperty({
     enum: ['accepted', 'ignored'],
-    description: 'ignored: a topic we do not process, or IPN while WEBHOOK_ACCEPT_IPN=false',
+    description:
+      'ignored: a topic we do not process, or IPN (unsigned) that joined no notification ' +
+      'already open for its payment, or any IPN while WEBHOOK_ACCEPT_IPN=false',
   })
   status: 'accepted' | 'ignored';
 }
@@ -50,7 +52,9 @@ export class NotificationDto {
 
   @ApiProperty({
     enum: SIGNATURES,
-    description: 'Rejected signatures are never stored; IPN cannot be signed and is only a hint',
+    description:
+      'Rejected signatures are never stored; IPN cannot be signed, so it never creates a row ' +
+      '(unsigned_ipn: rows stored before that rule)',
   })
   signature: (typeof SIGNATURES)[number];
 
@@ -137,7 +141,9 @@ export class NotificationListQuery extends PageQuery {
   @Length(1, 128)
   topic?: string;
 
-  @ApiPropertyOptional({ description: "Mercado Pago's id of the resource (payment id)" })
+  @ApiPropertyOptional({
+    description: "Mercado Pago's id of the resource (payment or chargeback id)",
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)

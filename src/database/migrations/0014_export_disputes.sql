@@ -1,0 +1,2 @@
+CREATE INDEX "disputes_opened_idx" ON "disputes" USING btree (coalesce("gateway_created_at", "created_at"),"id");--> statement-breakpoint
+CREATE INDEX "disputes_won_idx" ON "disputes" USING btree ("resolved_at","id") WHERE status = 'won';
