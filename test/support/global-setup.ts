@@ -1,9 +1,10 @@
-import type { Config } from '@jest/types';
 import { prepareTemplate } from './test-db';
 
-export default async function globalSetup(
-  _global: unknown,
-  project: Config.ProjectConfig,
-): Promise<void> {
-  await prepareTemplate((project.globals.TEST_DB as 'pglite' | 'postgres') ?? 'pglite');
+/**
+ * Jest runs a global setup module once per path, not once per project (with the config of
+ * whichever project's test comes first), so this prepares every database the run may use.
+ */
+export default async function globalSetup(): Promise<void> {
+  await prepareTemplate('pglite');
+  if (process.env.DATABASE_URL) await prepareTemplate('postgres');
 }
