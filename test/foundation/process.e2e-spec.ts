@@ -18,7 +18,15 @@ interface Run {
 /** The built service as a real process (npm test builds it first). */
 function run(env: Record<string, string>): Run {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...env },
+    // EMULATOR_PORT=0: the embedded emulator's default port would clash with another spec's.
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      EMULATOR_PORT: '0',
+      ...env,
+    },
   });
   let stdout = '';
   let stderr = '';
