@@ -8,7 +8,7 @@ import {
 import { Json, pay, syncNow } from '../support/payments';
 import { TestApp, startTestApp } from '../support/test-app';
 import { TestDatabase, createTestDatabase } from '../support/test-db';
-import { eventually, getPayment, transition } from './webhooks.helper';
+import { eventually, getPayment, listNotifications, transition, worker } from './webhooks.helper';
 
 describe('Mercado Pago notifications in: the service is down while they are sent', () => {
   let mercadopago: RunningEmulator;
@@ -60,6 +60,12 @@ describe('Mercado Pago notifications in: the service is down while they are sent
     await eventually('creation notifications delivered', async () => {
       const log = await notificationLog();
       return log.pending.length === 0 && log.deliveries.filter((d) => d.status === 200).length >= 2;
+    });
+    // ...and read: a row still in our inbox would be read after the restart, approving `lost`.
+    await eventually('creation notifications processed', async () => {
+      await worker(t).runOnce();
+      const active = ['pending', 'processing'].map((status) => listNotifications(t, { status }));
+      return (await Promise.all(active)).every((rows) => rows.length === 0);
     });
     const port = Number(new URL(t.url).port);
     await t.close();
