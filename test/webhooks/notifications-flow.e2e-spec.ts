@@ -123,6 +123,33 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     });
   });
 
+  const reads = async (mercadopagoId: number) =>
+    (await emulator(t, 'GET', `/__emulator/requests?method=GET&path=/v1/payments/${mercadopagoId}`))
+      .body as Json[];
+
+  it("should settle the creation notification of a payment it holds from Mercado Pago's answer without reading it again, and read every later change", async () => {
+    // Held until our answer is stored, as usual; arriving first is the money path's case.
+    await emulator(t, 'POST', '/__emulator/notification-faults', {
+      mode: 'reorder',
+      count: 1,
+      window_ms: 60_000,
+    });
+    const created = await pay(t, 'CONT');
+    await emulator(t, 'POST', '/__emulator/notifications/release');
+    const [creation] = await settled(created.mercadopago_id);
+    expect(creation).toMatchObject({
+      action: 'payment.created',
+      status: 'done',
+      payment_id: created.id,
+    });
+    expect(await reads(created.mercadopago_id)).toEqual([]);
+
+    await transition(t, created.mercadopago_id, 'approved');
+    await statusBecomes(created.id, 'approved');
+    await settled(created.mercadopago_id, 2);
+    expect(await reads(created.mercadopago_id)).toHaveLength(1);
+  });
+
   it('should get no IPN, even from an account that sends it, and fold duplicates into one row', async () => {
     const created = await pay(t, 'CONT');
     await settled(created.mercadopago_id);

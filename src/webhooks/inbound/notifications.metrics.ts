@@ -21,6 +21,7 @@ export type ReceiveResult =
 export class NotificationsMetrics {
   private readonly received: Counter<'channel' | 'result'>;
   private readonly lag: Histogram;
+  private readonly readsSkipped: Counter;
 
   constructor(metrics: MetricsService, repository: NotificationsRepository) {
     const registers = [metrics.registry];
@@ -36,6 +37,11 @@ export class NotificationsMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
+    this.readsSkipped = new Counter({
+      name: 'mercadopago_notification_reads_skipped_total',
+      help: 'payment.created notifications settled from the payment we hold, without a re-read',
+      registers,
+    });
     new Gauge({
       name: 'mercadopago_notifications_dead',
       help: 'Notifications given up after the last attempt (see GET /v1/notifications?status=dead)',
@@ -48,6 +54,10 @@ export class NotificationsMetrics {
 
   countReceived(channel: 'webhook' | 'ipn', result: ReceiveResult): void {
     this.received.inc({ channel, result });
+  }
+
+  countReadSkipped(): void {
+    this.readsSkipped.inc();
   }
 
   observeLag(receivedAt: Date): void {

@@ -6,6 +6,7 @@ import { CredentialUnusableError } from '../../credentials/credentials.errors';
 import { CredentialsService, UsableCredentials } from '../../credentials/credentials.service';
 import { DisputesService } from '../../disputes/disputes.service';
 import { PaymentCommandsService } from '../../payments/payment-commands.service';
+import { PaymentQueriesService } from '../../payments/payment-queries.service';
 import { NotificationsMetrics } from './notifications.metrics';
 import { CompletedRead, NotificationsRepository } from './notifications.repository';
 import type { NotificationRow } from './notifications.schema';
@@ -19,6 +20,23 @@ const MAX_BACKOFF_MS = 15 * 60_000;
 function describe(error: unknown): string {
   if (error instanceof DomainError) return `${error.code}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A single `payment.created` webhook on its first attempt. For a payment we already hold from
+ * Mercado Pago's answer it says nothing new: any later change comes as its own `payment.updated`.
+ * The action is unsigned, so a forged one can only delay a read until the sweep finds the change
+ * by date_last_updated (SWEEP_INTERVAL_SECONDS); anything folded in (an update, a duplicate, IPN)
+ * or a retry reads as usual.
+ */
+function announcesCreationOnly(row: NotificationRow): boolean {
+  return (
+    row.topic === 'payment' &&
+    row.action === 'payment.created' &&
+    row.webhookCount === 1 &&
+    row.ipnCount === 0 &&
+    row.attempts === 1
+  );
 }
 
 /**
@@ -39,6 +57,7 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly repository: NotificationsRepository,
     private readonly credentials: CredentialsService,
     private readonly payments: PaymentCommandsService,
+    private readonly queries: PaymentQueriesService,
     private readonly disputes: DisputesService,
     private readonly metrics: NotificationsMetrics,
   ) {}
@@ -115,7 +134,15 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
         const dispute = await this.disputes.refresh(credentials, row.resourceId ?? '');
         return { row, paymentId: dispute.paymentId, version: dispute.gatewayUpdatedAt };
       }
-      const payment = await this.payments.refresh(credentials, Number(row.resourceId));
+      const mercadopagoId = Number(row.resourceId);
+      const held = announcesCreationOnly(row)
+        ? await this.queries.heldFromMercadoPago(credentials.id, mercadopagoId)
+        : undefined;
+      if (held) {
+        this.metrics.countReadSkipped();
+        return { row, paymentId: held.id, version: held.gatewayUpdatedAt };
+      }
+      const payment = await this.payments.refresh(credentials, mercadopagoId);
       return { row, paymentId: payment.id, version: payment.gatewayUpdatedAt };
     } catch (error) {
       // "Not found" right after a notification is normal (Mercado Pago's reads lag its writes),
