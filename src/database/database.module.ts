@@ -12,7 +12,7 @@ import { Database } from './database';
         const logger = new Logger('Database');
         const database = await Database.open(config.database, (error) =>
           logger.warn(
-            `An idle PostgreSQL connection failed and will be replaced: ${error.message}`,
+            `A PostgreSQL connection failed and will be replaced: ${error.message}`,
           ),
         );
         logger.log(

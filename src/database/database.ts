@@ -94,7 +94,7 @@ export class Database {
 
   static async open(
     target: DatabaseTarget,
-    onIdleError: (error: Error) => void = () => undefined,
+    onConnectionError: (error: Error) => void = () => undefined,
   ): Promise<Database> {
     // Each kind loads only its own driver: PGlite's wasm glue is not needed beside a pool.
     if (target.kind === 'postgres') {
@@ -104,9 +104,12 @@ export class Database {
         import('drizzle-orm/node-postgres/migrator'),
       ]);
       const pool: Pool = new Pool({ connectionString: target.url, max: 10 });
-      // An idle connection dropped by the server (restart, failover) must not kill the process:
-      // the pool replaces it, and queries in flight fail on their own.
-      pool.on('error', (error) => onIdleError(error));
+      // A connection dropped by the server (restart, failover) must not kill the process. The
+      // pool listens only while a connection is idle; one checked out between two queries (in a
+      // transaction) errors on the client itself. Either way the next query on it fails and the
+      // pool replaces it, so each connection reports its own loss, once.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', (error) => onConnectionError(error)));
       const database = new Database(drizzle(pool), 'postgres', () => pool.end());
       try {
         const client = await pool.connect();

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
+import { eventually } from '../support/eventually';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { TEST_DB } from '../support/test-db';
 
@@ -77,22 +79,43 @@ describe('Errors, request ids and documentation', () => {
   });
 
   if (TEST_DB === 'postgres') {
-    it('should survive PostgreSQL dropping its idle connections and be ready again', async () => {
-      await t.http().get('/health/ready').expect(200);
-      const url = t.testDatabase.env.DATABASE_URL;
-      const admin = new Client({ connectionString: url });
+    /** Ends every other connection to the app's database, as a PostgreSQL restart would. */
+    const terminateConnections = async (): Promise<number> => {
+      const admin = new Client({ connectionString: t.testDatabase.env.DATABASE_URL });
       await admin.connect();
       const killed = await admin.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
       );
       await admin.end();
-      expect(killed.rowCount).toBeGreaterThan(0);
+      return killed.rowCount ?? 0;
+    };
+    const lossesLogged = () =>
+      t.logs.filter((line) => line.includes('A PostgreSQL connection failed')).length;
+
+    it('should survive PostgreSQL dropping its idle connections and be ready again', async () => {
+      await t.http().get('/health/ready').expect(200);
+      expect(await terminateConnections()).toBeGreaterThan(0);
       // The pool drops the dead connections as their errors arrive; readiness comes back.
       let status = 0;
       for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
         status = (await t.http().get('/health/ready')).status;
       }
       expect(status).toBe(200);
+    });
+
+    it('should survive a connection dropped inside a transaction: that one fails, the next works', async () => {
+      const before = lossesLogged();
+      const transaction = t.database.transaction(async (tx) => {
+        await tx.execute(sql`SELECT 1`);
+        expect(await terminateConnections()).toBeGreaterThan(0);
+        // Between two queries the connection is ours, not the pool's: its loss arrives here.
+        await eventually('the loss reported', () => lossesLogged() > before);
+        await tx.execute(sql`SELECT 1`);
+      });
+      await expect(transaction).rejects.toThrow();
+      await eventually('ready again', async () => (await t.http().get('/health/ready')).ok);
+      const after = await t.database.db.execute(sql`SELECT 1 AS one`);
+      expect((after as { rows: unknown[] }).rows).toEqual([{ one: 1 }]);
     });
   }
 });
