@@ -10,9 +10,6 @@ import { PaymentError } from './payments.errors';
 import { PaymentFilters, PaymentsRepository } from './payments.repository';
 import { PaymentRow } from './payments.schema';
 
-/** Ours without Mercado Pago's word yet (submitting), or given up waiting for it (abandoned). */
-const UNSETTLED = ['submitting', 'abandoned'];
-
 /** Reads only: payments and their refunds as we hold them. */
 @Injectable()
 export class PaymentQueriesService {
@@ -26,19 +23,6 @@ export class PaymentQueriesService {
     const row = await this.payments.findById(this.database.db, id);
     if (!row || !mayUseCredentials(caller, row.credentialId)) throw PaymentError.notFound(id);
     return row;
-  }
-
-  /**
-   * Mercado Pago payment `mercadopagoId` of these credentials as we hold it from Mercado Pago's
-   * own word (its answer or a read): undefined when unknown, or while submitting or abandoned.
-   */
-  async heldFromMercadoPago(
-    credentialId: string,
-    mercadopagoId: number,
-  ): Promise<PaymentRow | undefined> {
-    const row = await this.payments.findByMercadopagoId(mercadopagoId);
-    const settled = row?.gatewayUpdatedAt && !UNSETTLED.includes(row.status);
-    return settled && row.credentialId === credentialId ? row : undefined;
   }
 
   /** Before a command on a payment: only when the caller is limited to some credentials. */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { SQL, and, asc, count, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { SQL, and, asc, count, eq, getTableColumns, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { violates } from '../../database/errors';
 import { Database } from '../../database/database';
 import { Keyset, newestFirst, olderThan } from '../../database/keyset';
+import { payments as p } from '../../payments/payments.schema';
 import {
   NotificationRow,
   NotificationStatus,
@@ -43,6 +44,19 @@ export type RetryOutcome =
   | { kind: 'already_queued' };
 
 const ACTIVE = sql`status IN ('pending', 'processing')`;
+
+/**
+ * The payment a claimed payment notification is about, as we hold it from Mercado Pago's own word
+ * (not submitting nor abandoned), read in the claim rather than by one more statement.
+ */
+const HELD = sql`FROM ${p} WHERE ${n.topic} = 'payment' AND ${n.resourceId} ~ '^[0-9]{1,18}$'
+  AND ${p.mercadopagoId} = ${n.resourceId}::bigint AND ${p.credentialId} = ${n.credentialId}
+  AND ${p.status} NOT IN ('submitting', 'abandoned') AND ${p.gatewayUpdatedAt} IS NOT NULL`;
+
+/** A claimed row, with what we hold of its payment (see HELD). */
+export type ClaimedNotification = NotificationRow & {
+  held: { paymentId: string; version: Date } | null;
+};
 
 /** The inbox: stores, folds, claims and settles Mercado Pago notifications (see the schema). */
 @Injectable()
@@ -142,9 +156,13 @@ export class NotificationsRepository {
    * returned `lockedUntil` is the lease token: settling checks it, so a worker whose lease was
    * taken over cannot overwrite the newer outcome.
    */
-  async claim(limit: number, leaseMs: number): Promise<NotificationRow[]> {
+  async claim(limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
     this.claimStatement ??= this.prepareClaim();
-    return this.claimStatement.execute({ limit, leaseSeconds: leaseMs / 1000 });
+    const rows = await this.claimStatement.execute({ limit, leaseSeconds: leaseMs / 1000 });
+    return rows.map(({ heldPaymentId, heldVersion, ...row }) => ({
+      ...row,
+      held: heldPaymentId && heldVersion ? { paymentId: heldPaymentId, version: heldVersion } : null,
+    }));
   }
 
   private claimStatement?: ReturnType<NotificationsRepository['prepareClaim']>;
@@ -172,7 +190,13 @@ export class NotificationsRepository {
         refetch: false,
       })
       .where(inArray(n.id, due))
-      .returning()
+      .returning({
+        ...getTableColumns(n),
+        heldPaymentId: sql<string | null>`(SELECT ${p.id} ${HELD})`,
+        heldVersion: sql<Date | null>`(SELECT ${p.gatewayUpdatedAt} ${HELD})`.mapWith(
+          n.resourceVersion,
+        ),
+      })
       .prepare('notifications_claim');
   }
 

@@ -6,9 +6,12 @@ import { CredentialUnusableError } from '../../credentials/credentials.errors';
 import { CredentialsService, UsableCredentials } from '../../credentials/credentials.service';
 import { DisputesService } from '../../disputes/disputes.service';
 import { PaymentCommandsService } from '../../payments/payment-commands.service';
-import { PaymentQueriesService } from '../../payments/payment-queries.service';
 import { NotificationsMetrics } from './notifications.metrics';
-import { CompletedRead, NotificationsRepository } from './notifications.repository';
+import {
+  ClaimedNotification,
+  CompletedRead,
+  NotificationsRepository,
+} from './notifications.repository';
 import type { NotificationRow } from './notifications.schema';
 
 /** Rows claimed, read concurrently and settled together (one UPDATE each way). */
@@ -24,7 +27,7 @@ function describe(error: unknown): string {
 
 /**
  * A single `payment.created` webhook on its first attempt. For a payment we already hold from
- * Mercado Pago's answer it says nothing new: any later change comes as its own `payment.updated`.
+ * Mercado Pago's word (the claim reads it) it says nothing new: any later change comes as its own `payment.updated`.
  * The action is unsigned, so a forged one can only delay a read until the sweep finds the change
  * by date_last_updated (SWEEP_INTERVAL_SECONDS); anything folded in (an update, a duplicate, IPN)
  * or a retry reads as usual.
@@ -57,7 +60,6 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly repository: NotificationsRepository,
     private readonly credentials: CredentialsService,
     private readonly payments: PaymentCommandsService,
-    private readonly queries: PaymentQueriesService,
     private readonly disputes: DisputesService,
     private readonly metrics: NotificationsMetrics,
   ) {}
@@ -118,7 +120,7 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
    * Reads the payment (or the chargeback) and applies it when it changed; undefined when it
    * failed (and was settled).
    */
-  private async read(row: NotificationRow): Promise<CompletedRead | undefined> {
+  private async read(row: ClaimedNotification): Promise<CompletedRead | undefined> {
     let credentials: UsableCredentials;
     try {
       credentials = await this.credentials.resolve(row.credentialId);
@@ -134,15 +136,11 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
         const dispute = await this.disputes.refresh(credentials, row.resourceId ?? '');
         return { row, paymentId: dispute.paymentId, version: dispute.gatewayUpdatedAt };
       }
-      const mercadopagoId = Number(row.resourceId);
-      const held = announcesCreationOnly(row)
-        ? await this.queries.heldFromMercadoPago(credentials.id, mercadopagoId)
-        : undefined;
-      if (held) {
+      if (row.held && announcesCreationOnly(row)) {
         this.metrics.countReadSkipped();
-        return { row, paymentId: held.id, version: held.gatewayUpdatedAt };
+        return { row, ...row.held };
       }
-      const payment = await this.payments.refresh(credentials, mercadopagoId);
+      const payment = await this.payments.refresh(credentials, Number(row.resourceId));
       return { row, paymentId: payment.id, version: payment.gatewayUpdatedAt };
     } catch (error) {
       // "Not found" right after a notification is normal (Mercado Pago's reads lag its writes),
