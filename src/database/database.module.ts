@@ -11,9 +11,7 @@ import { Database } from './database';
       useFactory: async (config: AppConfig) => {
         const logger = new Logger('Database');
         const database = await Database.open(config.database, (error) =>
-          logger.warn(
-            `A PostgreSQL connection failed and will be replaced: ${error.message}`,
-          ),
+          logger.warn(`A PostgreSQL connection failed and will be replaced: ${error.message}`),
         );
         logger.log(
           config.database.kind === 'pglite'

@@ -161,7 +161,8 @@ export class NotificationsRepository {
     const rows = await this.claimStatement.execute({ limit, leaseSeconds: leaseMs / 1000 });
     return rows.map(({ heldPaymentId, heldVersion, ...row }) => ({
       ...row,
-      held: heldPaymentId && heldVersion ? { paymentId: heldPaymentId, version: heldVersion } : null,
+      held:
+        heldPaymentId && heldVersion ? { paymentId: heldPaymentId, version: heldVersion } : null,
     }));
   }
 
