@@ -41,33 +41,33 @@ export class EventDeliveriesRepository {
    * exists.
    */
   async fanOut(limit: number): Promise<number> {
-    return this.database.transaction(async (tx) => {
-      const [lock] = rowsOf<{ locked: boolean }>(
-        await tx.execute(sql`SELECT pg_try_advisory_xact_lock(${FAN_OUT_LOCK}) AS locked`),
-      );
-      if (!lock.locked) return 0;
-      const [result] = rowsOf<{ events: number }>(
-        await tx.execute(sql`
-          WITH batch AS (
-            SELECT id, seq, type, subject_id, created_at FROM outbox_events
-            WHERE NOT fanned_out ORDER BY seq LIMIT ${limit}
-          ), marked AS (
-            UPDATE outbox_events SET fanned_out = true FROM batch
-            WHERE outbox_events.id = batch.id RETURNING 1
-          ), queued AS (
-            INSERT INTO event_deliveries
-              (endpoint_id, event_id, event_seq, event_type, subject_id, event_created_at, created_at)
-            SELECT e.id, b.id, b.seq, b.type, b.subject_id, b.created_at,
-                   date_trunc('milliseconds', now())
-            FROM batch b JOIN webhook_endpoints e
-              ON b.created_at >= e.created_at
-             AND (e.event_types IS NULL OR b.type = ANY(e.event_types))
-            RETURNING 1
-          )
-          SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM queued)::int AS deliveries`),
-      );
-      return Number(result.events);
-    });
+    // One statement, so the lock is held by its own transaction. Its snapshot may predate the
+    // commit of the fan-out that held the lock before: deliveries are made only for the events
+    // this statement marked (the UPDATE re-checks each row), never for what that one took.
+    const [result] = rowsOf<{ events: number }>(
+      await this.database.db.execute(sql`
+        WITH lock AS (
+          SELECT pg_try_advisory_xact_lock(${FAN_OUT_LOCK}) AS locked
+        ), batch AS (
+          SELECT id FROM outbox_events
+          WHERE NOT fanned_out AND (SELECT locked FROM lock) ORDER BY seq LIMIT ${limit}
+        ), marked AS (
+          UPDATE outbox_events o SET fanned_out = true FROM batch
+          WHERE o.id = batch.id AND NOT o.fanned_out
+          RETURNING o.id, o.seq, o.type, o.subject_id, o.created_at
+        ), queued AS (
+          INSERT INTO event_deliveries
+            (endpoint_id, event_id, event_seq, event_type, subject_id, event_created_at, created_at)
+          SELECT e.id, m.id, m.seq, m.type, m.subject_id, m.created_at,
+                 date_trunc('milliseconds', now())
+          FROM marked m JOIN webhook_endpoints e
+            ON m.created_at >= e.created_at
+           AND (e.event_types IS NULL OR m.type = ANY(e.event_types))
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM queued)::int AS deliveries`),
+    );
+    return Number(result.events);
   }
 
   /**
