@@ -8,7 +8,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY emulator ./emulator
-# Also makes dist/src/database/pglite-image, the migrated folder a first PGlite start copies.
+COPY tools ./tools
+# Also makes dist/src/database/pglite-image, the migrated folder a first PGlite start copies, and
+# dist/main.js, the service in one file (its assets stay in dist/src and dist/emulator).
 RUN npm run build
 
 # --- production dependencies only ------------------------------------------------------------
@@ -34,4 +36,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/main.js"]

@@ -201,9 +201,10 @@ export function startService(
   env: Record<string, string>,
   root = DIST,
   nodeArgs: string[] = [],
+  entry = 'src/main.js',
 ): Promise<Child> {
   return startProcess(
-    'src/main.js',
+    entry,
     env,
     /"msg":"Listening on (http:\/\/[^"]+)"/,
     (match) => match[1],

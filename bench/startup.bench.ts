@@ -4,17 +4,20 @@
  * 200, the CPU the process spent until then (its own counters: the cores are shared), then
  * resident memory (VmRSS) once idle and its peak (VmHWM), read from /proc like `/usr/bin/time -v`.
  * Each case runs BENCH_RUNS times (default 3) and prints medians: a first start on an empty PGlite
- * folder, a restart on it, and PostgreSQL when DATABASE_URL is set. BENCH_BASELINE names another
- * compiled tree (e.g. `/tmp/base/dist`) measured alternately in the same run.
+ * folder, a restart on it, and PostgreSQL when DATABASE_URL is set. It starts what `npm start`
+ * does, the bundle `npm run build` makes (dist/main.js). BENCH_BASELINE names another built tree
+ * (e.g. `/tmp/base/dist`; its dist/src/main.js when it has no bundle) measured alternately in the
+ * same run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  DIST,
+  copyAssets,
   cpuMs,
   emitResult,
   freshPostgres,
-  prepareDistBench,
   startEmulator,
   startService,
   type Child,
@@ -23,6 +26,10 @@ import {
 const IDLE_MS = 3000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BASELINE = process.env.BENCH_BASELINE;
+/** This tree's build (`npm run build`), as `npm start` runs it. */
+const BUILT = path.join(DIST, '..', 'dist');
+const entryOf = (root: string) =>
+  existsSync(path.join(root, 'main.js')) ? 'main.js' : path.join('src', 'main.js');
 
 interface Sample {
   readyMs: number;
@@ -45,9 +52,9 @@ async function untilReady(service: Child): Promise<void> {
   }
 }
 
-async function sample(env: Record<string, string>, root?: string): Promise<Sample> {
+async function sample(env: Record<string, string>, root: string): Promise<Sample> {
   const started = performance.now();
-  const service = await startService(env, root);
+  const service = await startService(env, root, [], entryOf(root));
   try {
     await untilReady(service);
     const readyMs = performance.now() - started;
@@ -83,8 +90,8 @@ function report(scenario: string, label: string, samples: Sample[]): void {
 }
 
 async function main(): Promise<void> {
-  await prepareDistBench();
-  const builds: [string, string | undefined][] = [['this build', undefined]];
+  copyAssets();
+  const builds: [string, string][] = [['this build', BUILT]];
   if (BASELINE) builds.unshift(['baseline', BASELINE]);
   const emulator = await startEmulator();
   const base = {

@@ -7,7 +7,8 @@ import { Database } from '../../src/database/database';
 import { TEST_DB, createTestDatabase } from '../support/test-db';
 import { startTestApp } from '../support/test-app';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** What `npm start` runs: the bundle `npm run build` makes. */
+const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 interface Run {
   child: ChildProcess;
