@@ -8,6 +8,7 @@ import { CustomersModule } from './customers/customers.module';
 import { loggerParams } from './common/logging/logging';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import type { Database } from './database/database';
 import { DatabaseModule } from './database/database.module';
 import { DisputesModule } from './disputes/disputes.module';
 import { EventsModule } from './events/events.module';
@@ -24,6 +25,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 export interface AppModuleOptions {
   /** Where JSON logs go (stdout when unset); tests pass a stream to read them. */
   logDestination?: DestinationStream;
+  /** The database main.ts already began to open (see DatabaseModule.forRoot). */
+  database?: Promise<Database>;
 }
 
 @Module({})
@@ -36,7 +39,7 @@ export class AppModule {
         LoggerModule.forRoot(
           loggerParams(config.logLevel, config.logFormat, options.logDestination),
         ),
-        DatabaseModule,
+        DatabaseModule.forRoot(options.database),
         CacheModule,
         MetricsModule,
         MercadoPagoModule,

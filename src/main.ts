@@ -3,14 +3,19 @@ import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { TokenBootstrap } from './auth/token-bootstrap';
 import { AppConfig, loadConfigFromEnvironment } from './config/app-config';
-import { createApp } from './app.setup';
+import { openDatabase } from './database/database.module';
 import { banner, describeStartupFailure, listeningUrl } from './startup';
 
 let config: AppConfig | undefined;
 
 async function bootstrap(): Promise<void> {
   config = loadConfigFromEnvironment();
-  const app = await createApp(config);
+  // Opened first, loaded after: PGlite's start (or PostgreSQL's migrations) runs while the rest
+  // of the app's code loads. A failure is handled where the app awaits it, with the others.
+  const database = openDatabase(config);
+  database.catch(() => undefined);
+  const { createApp } = await import('./app.setup');
+  const app = await createApp(config, { database });
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address() as AddressInfo;
   new Logger('Main').log(`Listening on ${listeningUrl(address)}`);

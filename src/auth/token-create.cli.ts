@@ -28,7 +28,7 @@ async function main(): Promise<void> {
 
   const config = loadConfigFromEnvironment();
   @Module({
-    imports: [AppConfigModule.forRoot(config), DatabaseModule, CacheModule],
+    imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot(), CacheModule],
     providers: [TokensRepository, TokensService],
   })
   class TokenCliModule {}

@@ -20,7 +20,7 @@ import { UnknownKeyError, secretBoxProvider } from './secret-box';
 async function main(): Promise<void> {
   const config = loadConfigFromEnvironment();
   @Module({
-    imports: [AppConfigModule.forRoot(config), DatabaseModule],
+    imports: [AppConfigModule.forRoot(config), DatabaseModule.forRoot()],
     providers: [
       CredentialsRepository,
       CredentialsResealService,
