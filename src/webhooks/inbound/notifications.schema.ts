@@ -35,7 +35,10 @@ export const mercadopagoNotifications = pgTable(
     /** `payment`, `chargebacks`, or another topic we store and acknowledge but do not process. */
     topic: text('topic').notNull(),
     resourceId: text('resource_id'),
-    /** The body's `action` (e.g. payment.updated): shown to operators, never trusted. */
+    /**
+     * The body's `action` (e.g. payment.updated), unsigned: shown to operators, and a lone
+     * `payment.created` of a payment we hold skips its re-read (see the worker); nothing else.
+     */
     action: text('action'),
     status: text('status').$type<NotificationStatus>().notNull(),
     /** Which secret verified the latest webhook: `current` or `previous`; null for IPN only. */

@@ -44,7 +44,8 @@ function announcesCreationOnly(row: NotificationRow): boolean {
 
 /**
  * Processes the inbox: claims rows, re-reads each payment from Mercado Pago with its
- * credentials (the notification body is never trusted) and applies it if newer. Runs on an
+ * credentials (the notification body is never taken as the payment's state; its action only lets
+ * a lone creation skip the read, see announcesCreationOnly) and applies it if newer. Runs on an
  * interval and right after a notification is stored here; other instances share the queue.
  */
 @Injectable()
