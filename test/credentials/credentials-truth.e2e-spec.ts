@@ -11,7 +11,12 @@ import {
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { createTestDatabase } from '../support/test-db';
 import { eventually } from '../support/eventually';
-import { listNotifications, postWebhook, signedHeaders, worker } from '../webhooks/webhooks.helper';
+import {
+  listNotifications,
+  notificationsSettled,
+  postWebhook,
+  signedHeaders,
+} from '../webhooks/webhooks.helper';
 import {
   Account,
   accessToken,
@@ -92,11 +97,8 @@ describe('Credentials that tell the truth', () => {
     expect(first.body.status).toBe('approved');
     // Its notification is settled first: read after the revocation, it would meet the 401 before
     // the payment below does.
-    await eventually('the first payment notification settled', async () => {
-      await worker(t).runOnce();
-      const rows = await listNotifications(t, { resource_id: String(first.body.mercadopago_id) });
-      return rows.length > 0 && rows.every((row) => row.status === 'done');
-    });
+    const read = await notificationsSettled(t, first.body.mercadopago_id);
+    expect(read.map((row) => row.status)).toEqual(read.map(() => 'done'));
     const refusedBody = await body();
     const fastFailBody = await body();
 

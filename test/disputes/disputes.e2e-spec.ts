@@ -16,6 +16,7 @@ import {
   eventually,
   getPayment,
   listNotifications,
+  notificationsSettled,
   postWebhook,
   signedHeaders,
 } from '../webhooks/webhooks.helper';
@@ -32,13 +33,6 @@ const eventsOf = async (t: TestApp, disputeId: string) =>
     .flat()
     .filter((e) => e.data.id === disputeId)
     .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-
-/** Every notification about the chargeback settled, none waiting or being processed. */
-const notificationsSettled = (t: TestApp, chargebackId: string) =>
-  eventually(`notifications of chargeback ${chargebackId} settled`, async () => {
-    const rows = await listNotifications(t, { resource_id: chargebackId });
-    return rows.length > 0 && rows.every((r) => r.status === 'done' || r.status === 'dead') && rows;
-  });
 
 /** A correctly signed chargeback notification, as Mercado Pago sends it. */
 const notifyChargeback = (t: TestApp, credentialId: string, id: string, type = 'chargebacks') =>

@@ -8,6 +8,7 @@ import {
   eventually,
   getPayment,
   listNotifications,
+  notificationsSettled,
   postWebhook,
   signedHeaders,
   transition,
@@ -40,19 +41,8 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     });
   });
 
-  const rowsOf = (mercadopagoId: number) =>
-    listNotifications(t, { resource_id: String(mercadopagoId) });
-
-  /** Every row for the payment settled (none waiting or being processed). */
   const settled = (mercadopagoId: number, count = 1) =>
-    eventually(`notifications for ${mercadopagoId} settled`, async () => {
-      const rows = await rowsOf(mercadopagoId);
-      return (
-        rows.length >= count &&
-        rows.every((r: Json) => r.status === 'done' || r.status === 'dead') &&
-        rows
-      );
-    });
+    notificationsSettled(t, mercadopagoId, count);
 
   const statusBecomes = (id: string, status: string) =>
     eventually(`payment ${status}`, async () => {

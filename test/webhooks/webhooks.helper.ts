@@ -66,7 +66,23 @@ export async function getPayment(t: TestApp, id: string): Promise<Json> {
   return res.body;
 }
 
-export { eventually } from '../support/eventually';
+import { eventually } from '../support/eventually';
+
+export { eventually };
+
+/**
+ * Every notification about `resourceId` (a payment's or a chargeback's id) settled, done or dead,
+ * and at least `count` of them: their rows, newest first.
+ */
+export const notificationsSettled = (t: TestApp, resourceId: string | number, count = 1) =>
+  eventually(`notifications of ${resourceId} settled`, async () => {
+    const rows = await listNotifications(t, { resource_id: String(resourceId) });
+    return (
+      rows.length >= count &&
+      rows.every((row) => row.status === 'done' || row.status === 'dead') &&
+      rows
+    );
+  });
 
 /** Moves a payment at the emulator, as Mercado Pago would on its side (it then notifies). */
 export async function transition(t: TestApp, mercadopagoId: number, status: string, force = false) {
