@@ -63,9 +63,8 @@ export class EventDeliveriesRepository {
           FROM marked m JOIN webhook_endpoints e
             ON m.created_at >= e.created_at
            AND (e.event_types IS NULL OR m.type = ANY(e.event_types))
-          RETURNING 1
         )
-        SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM queued)::int AS deliveries`),
+        SELECT count(*)::int AS events FROM marked`),
     );
     return Number(result.events);
   }
