@@ -20,6 +20,22 @@ export default tseslint.config(
     },
   },
   {
+    // Build tools: plain Node.js scripts (CommonJS).
+    files: ['tools/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', '__dirname', 'process'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
     // The sandbox checkout page and the emulator's stand-in MercadoPago.js: plain browser scripts.
     files: ['src/sandbox/public/*.js', 'emulator/public/*.js'],
     ...tseslint.configs.disableTypeChecked,
