@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EMULATOR_DEFAULT_ACCESS_TOKEN, EMULATOR_DEFAULT_PUBLIC_KEY } from '../../emulator';
+import {
+  NotificationsRepository,
+  ReceivedNotification,
+} from '../../src/webhooks/inbound/notifications.repository';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { Json, cardToken, emulator, pay, payAtMercadoPago, paymentBody } from '../support/payments';
 import {
@@ -168,6 +172,56 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
       String(d.url).includes(String(created.mercadopago_id)),
     );
     expect(ours.filter((d: Json) => d.kind === 'ipn')).toEqual([]);
+  });
+
+  it("should acknowledge a burst of notifications together, keeping every one and folding each payment's repeats", async () => {
+    const made = await Promise.all([1, 2, 3].map(() => pay(t, 'CONT')));
+    for (const payment of made) await settled(payment.mercadopago_id);
+    const ids = made.map((payment) => String(payment.mercadopago_id));
+
+    // All in flight at once: stored by shared statements, a payment's repeats in later rounds.
+    const answers = await Promise.all(
+      ids.flatMap((id) =>
+        Array.from({ length: 5 }, () => postWebhook(t, credentialId, id, signedHeaders(id))),
+      ),
+    );
+    expect(answers.map((res) => [res.status, res.body])).toEqual(
+      Array.from({ length: 15 }, () => [200, { status: 'accepted' }]),
+    );
+    // Each payment's rows count its creation's webhook and the five (rows read at the same
+    // version fold into one), once all are settled.
+    for (const id of ids) {
+      await eventually(`the burst for ${id} counted`, async () => {
+        const rows = await notificationsSettled(t, id);
+        return rows.reduce((sum, row) => sum + Number(row.channels.webhook), 0) === 6;
+      });
+    }
+  });
+
+  it("should store notifications that arrive in the same turn with shared statements, answering each and folding a resource's repeats", async () => {
+    const repository = t.app.get(NotificationsRepository);
+    const received = (resourceId: string): ReceivedNotification => ({
+      credentialId,
+      topic: 'payment',
+      resourceId,
+      action: 'payment.updated',
+      signature: 'current',
+      requestId: randomUUID(),
+    });
+    const unknownId = () => String(Math.floor(1e11 + Math.random() * 8e11));
+    const [once, thrice] = [unknownId(), unknownId()];
+
+    const results = await Promise.all(
+      [thrice, once, thrice, thrice].map((id) => repository.receive(received(id))),
+    );
+    expect(results).toEqual([
+      { folded: false },
+      { folded: false },
+      { folded: true },
+      { folded: true },
+    ]);
+    const rows = await listNotifications(t, { resource_id: thrice });
+    expect(rows.map((row) => row.received_count)).toEqual([3]);
   });
 
   it('should never let an older notification arriving last overwrite the newer state', async () => {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { SQL, and, asc, count, eq, getTableColumns, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { violates } from '../../database/errors';
 import { Database } from '../../database/database';
+import { Statement, param } from '../../database/statement';
 import { Keyset, newestFirst, olderThan } from '../../database/keyset';
 import { payments as p } from '../../payments/payments.schema';
 import {
@@ -45,6 +47,44 @@ export type RetryOutcome =
 
 const ACTIVE = sql`status IN ('pending', 'processing')`;
 
+const RECEIVE_BATCH = 500;
+
+const resourceKey = (r: { credentialId: string; topic: string; resourceId: string | null }) =>
+  `${r.credentialId} ${r.topic} ${r.resourceId}`;
+
+/**
+ * The acknowledgement: stores each notification of a batch, or folds it into the row already
+ * pending or processing for its resource. `received_at` is set here, not by now(): list cursors
+ * carry milliseconds, so the column must too.
+ */
+const RECEIVE = new Statement<{
+  credentialId: string;
+  topic: string;
+  resourceId: string;
+  inserted: boolean;
+}>(
+  'notifications_receive',
+  sql`INSERT INTO ${n} AS n (credential_id, topic, resource_id, action, signature,
+      last_request_id, received_at, webhook_count, status)
+    SELECT t.credential_id, t.topic, t.resource_id, t.action, t.signature, t.request_id,
+      ${param('received_at')}::timestamptz, 1, 'pending'
+    FROM unnest(${param('credential_ids')}::uuid[], ${param('topics')}::text[],
+      ${param('resource_ids')}::text[], ${param('actions')}::text[],
+      ${param('signatures')}::text[], ${param('request_ids')}::text[])
+      AS t(credential_id, topic, resource_id, action, signature, request_id)
+    ON CONFLICT (credential_id, topic, resource_id) WHERE ${ACTIVE} DO UPDATE SET
+      webhook_count = n.webhook_count + 1,
+      signature = excluded.signature,
+      action = coalesce(excluded.action, n.action),
+      last_request_id = coalesce(excluded.last_request_id, n.last_request_id),
+      last_received_at = now(),
+      -- Something changed at Mercado Pago: a row waiting out a back-off is due now.
+      run_at = least(n.run_at, now()),
+      refetch = n.refetch OR n.status = 'processing'
+    RETURNING credential_id AS "credentialId", topic, resource_id AS "resourceId",
+      xmax = 0 AS inserted`,
+);
+
 /**
  * The payment a claimed payment notification is about, as we hold it from Mercado Pago's own word
  * (not submitting nor abandoned), read in the claim rather than by one more statement.
@@ -63,52 +103,59 @@ export type ClaimedNotification = NotificationRow & {
 export class NotificationsRepository {
   constructor(private readonly database: Database) {}
 
-  /** The acknowledgement's one statement, prepared once (it runs for every notification). */
-  private receiveStatement?: ReturnType<NotificationsRepository['prepareReceive']>;
+  /**
+   * Acknowledgements arriving together (in one turn of the event loop) share one statement, so
+   * under load a burst costs one round-trip and one commit instead of one each.
+   */
+  private readonly receiver = new DataLoader<ReceivedNotification, { folded: boolean }>(
+    (batch) => this.receiveMany(batch),
+    { cache: false, maxBatchSize: RECEIVE_BATCH, batchScheduleFn: (run) => setImmediate(run) },
+  );
 
   /**
    * Stores a payment notification, or folds it into the row already pending or processing for
    * the same resource (a fold into a row being processed asks for one more read). Returns
-   * whether it folded, for the metric.
+   * whether it folded, for the metric. Resolves once it is committed.
    */
-  async receive(values: ReceivedNotification): Promise<{ folded: boolean }> {
-    this.receiveStatement ??= this.prepareReceive();
-    const [row] = await this.receiveStatement.execute({ ...values, receivedAt: new Date() });
-    return { folded: !row.inserted };
+  receive(values: ReceivedNotification): Promise<{ folded: boolean }> {
+    return this.receiver.load(values);
   }
 
-  private prepareReceive() {
-    const p = (name: keyof ReceivedNotification | 'receivedAt') => sql.placeholder(name);
-    return this.database.db
-      .insert(n)
-      .values({
-        credentialId: p('credentialId'),
-        topic: p('topic'),
-        resourceId: p('resourceId'),
-        action: p('action'),
-        signature: p('signature'),
-        lastRequestId: p('requestId'),
-        // Set here, not by now(): list cursors carry milliseconds, so the column must too.
-        receivedAt: p('receivedAt'),
-        webhookCount: 1,
-        status: 'pending',
-      })
-      .onConflictDoUpdate({
-        target: [n.credentialId, n.topic, n.resourceId],
-        targetWhere: ACTIVE,
-        set: {
-          webhookCount: sql`${n.webhookCount} + 1`,
-          signature: sql`excluded.signature`,
-          action: sql`coalesce(excluded.action, ${n.action})`,
-          lastRequestId: sql`coalesce(excluded.last_request_id, ${n.lastRequestId})`,
-          lastReceivedAt: sql`now()`,
-          // Something changed at Mercado Pago: a row waiting out a back-off is due now.
-          runAt: sql`least(${n.runAt}, now())`,
-          refetch: sql`${n.refetch} OR ${n.status} = 'processing'`,
-        },
-      })
-      .returning({ inserted: sql<boolean>`xmax = 0` })
-      .prepare('notifications_receive');
+  /**
+   * One statement per round: a resource twice in a batch (ON CONFLICT may touch a row once per
+   * statement) has its second notification in the next round, where it folds into the first.
+   */
+  private async receiveMany(
+    batch: readonly ReceivedNotification[],
+  ): Promise<Array<{ folded: boolean }>> {
+    const receivedAt = new Date().toISOString();
+    const results = new Array<{ folded: boolean }>(batch.length);
+    let pending = batch.map((values, index) => ({ values, index }));
+    while (pending.length > 0) {
+      const round = new Map<string, { values: ReceivedNotification; index: number }>();
+      const later: typeof pending = [];
+      for (const item of pending) {
+        const key = resourceKey(item.values);
+        if (round.has(key)) later.push(item);
+        else round.set(key, item);
+      }
+      const items = [...round.values()].map(({ values }) => values);
+      const rows = await RECEIVE.run(this.database.db, {
+        credential_ids: items.map((v) => v.credentialId),
+        topics: items.map((v) => v.topic),
+        resource_ids: items.map((v) => v.resourceId),
+        actions: items.map((v) => v.action),
+        signatures: items.map((v) => v.signature),
+        request_ids: items.map((v) => v.requestId),
+        received_at: receivedAt,
+      });
+      for (const row of rows) {
+        const item = round.get(resourceKey(row))!;
+        results[item.index] = { folded: !row.inserted };
+      }
+      pending = later;
+    }
+    return results;
   }
 
   /**
