@@ -14,6 +14,9 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either the database or an open transaction: repositories take whichever the caller holds. */
 export type Executor = Db | Tx;
 
+/** Connections of `Database.urgent` on PostgreSQL, beside the pool's 10. */
+const URGENT_CONNECTIONS = 2;
+
 /** Serialises migrations when several instances start at once (any constant works). */
 const MIGRATION_LOCK_KEY = 7_340_111;
 
@@ -90,6 +93,12 @@ export class Database {
     private readonly closeConnection: () => Promise<void>,
     /** A new PGlite folder copied from the build's migrated image rather than made from zero. */
     readonly seededFromImage = false,
+    /**
+     * For short statements that must not wait behind the pool's longer work: acknowledging Mercado
+     * Pago's notifications while the worker's transactions hold the pool. Its own connections on
+     * PostgreSQL; on PGlite, the one connection.
+     */
+    readonly urgent: Db = db,
   ) {}
 
   static async open(
@@ -103,14 +112,18 @@ export class Database {
         import('drizzle-orm/node-postgres'),
         import('drizzle-orm/node-postgres/migrator'),
       ]);
-      const pool: Pool = new Pool({ connectionString: target.url, max: 10 });
-      // A connection dropped by the server (restart, failover) must not kill the process. The
-      // pool listens only while a connection is idle; one checked out between two queries (in a
-      // transaction) errors on the client itself. Either way the next query on it fails and the
-      // pool replaces it, so each connection reports its own loss, once.
-      pool.on('error', () => undefined);
-      pool.on('connect', (client) => client.on('error', (error) => onConnectionError(error)));
-      const database = new Database(drizzle(pool), 'postgres', () => pool.end());
+      const [pool, urgent] = [10, URGENT_CONNECTIONS].map((max) => {
+        const pool: Pool = new Pool({ connectionString: target.url, max });
+        // A connection dropped by the server (restart, failover) must not kill the process. The
+        // pool listens only while a connection is idle; one checked out between two queries (in
+        // a transaction) errors on the client itself. Either way the next query on it fails and
+        // the pool replaces it, so each connection reports its own loss, once.
+        pool.on('error', () => undefined);
+        pool.on('connect', (client) => client.on('error', (error) => onConnectionError(error)));
+        return pool;
+      });
+      const close = () => Promise.all([pool.end(), urgent.end()]).then(() => undefined);
+      const database = new Database(drizzle(pool), 'postgres', close, false, drizzle(urgent));
       try {
         const client = await pool.connect();
         try {
@@ -121,7 +134,7 @@ export class Database {
           client.release();
         }
       } catch (error) {
-        await pool.end();
+        await close();
         throw error;
       }
       return database;

@@ -140,7 +140,7 @@ export class NotificationsRepository {
         else round.set(key, item);
       }
       const items = [...round.values()].map(({ values }) => values);
-      const rows = await RECEIVE.run(this.database.db, {
+      const rows = await RECEIVE.run(this.database.urgent, {
         credential_ids: items.map((v) => v.credentialId),
         topics: items.map((v) => v.topic),
         resource_ids: items.map((v) => v.resourceId),
