@@ -224,6 +224,25 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     expect(rows.map((row) => row.received_count)).toEqual([3]);
   });
 
+  it('should let acknowledgements go first while the event loop is busy, and still process the notification', async () => {
+    const pauses = async () => {
+      const metrics = (await t.http().get('/metrics').expect(200)).text;
+      return Number(/^mercadopago_notification_worker_pauses_total (\d+)$/m.exec(metrics)?.[1]);
+    };
+    const before = await pauses();
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+
+    await worker(t).runOnce();
+    // A second of work on the loop, as a flood of notifications would make.
+    const until = Date.now() + 1_000;
+    while (Date.now() < until);
+    await transition(t, created.mercadopago_id, 'approved');
+
+    await statusBecomes(created.id, 'approved');
+    expect(await pauses()).toBeGreaterThan(before);
+  });
+
   it('should never let an older notification arriving last overwrite the newer state', async () => {
     const created = await pay(t, 'CONT');
     await settled(created.mercadopago_id);

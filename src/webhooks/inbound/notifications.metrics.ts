@@ -22,6 +22,7 @@ export class NotificationsMetrics {
   private readonly received: Counter<'channel' | 'result'>;
   private readonly lag: Histogram;
   private readonly readsSkipped: Counter;
+  private readonly pauses: Counter;
 
   constructor(metrics: MetricsService, repository: NotificationsRepository) {
     const registers = [metrics.registry];
@@ -42,6 +43,11 @@ export class NotificationsMetrics {
       help: 'payment.created notifications settled from the payment we hold, without a re-read',
       registers,
     });
+    this.pauses = new Counter({
+      name: 'mercadopago_notification_worker_pauses_total',
+      help: 'Pauses of the inbox worker so that acknowledgements stay prompt while the event loop is busy',
+      registers,
+    });
     new Gauge({
       name: 'mercadopago_notifications_dead',
       help: 'Notifications given up after the last attempt (see GET /v1/notifications?status=dead)',
@@ -58,6 +64,10 @@ export class NotificationsMetrics {
 
   countReadSkipped(): void {
     this.readsSkipped.inc();
+  }
+
+  countPause(): void {
+    this.pauses.inc();
   }
 
   observeLag(receivedAt: Date): void {

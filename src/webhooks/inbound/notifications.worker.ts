@@ -16,9 +16,18 @@ import type { NotificationRow } from './notifications.schema';
 
 /** Rows claimed, read concurrently and settled together (one UPDATE each way). */
 const BATCH = 32;
+const SMALL_BATCH = 4;
 /** Far longer than one read from Mercado Pago (timeout × retries); a dead worker's rows return. */
 const LEASE_MS = 120_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
+/**
+ * Acknowledging comes first (Mercado Pago waits 22 s, then retries): after a batch that kept the
+ * event loop this busy, the worker pauses so incoming notifications are answered promptly, and
+ * catches up when they slow down. Rows wait in the inbox meanwhile; nothing is lost.
+ */
+const BUSY_LOOP = 0.75;
+const PAUSE_MS = 50;
+const MAX_PAUSE_MS = 1_000;
 
 function describe(error: unknown): string {
   if (error instanceof DomainError) return `${error.code}: ${error.message}`;
@@ -102,19 +111,38 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     try {
       do {
         this.again = false;
-        let claimed: number;
+        let full: boolean;
         do {
-          const rows = await this.repository.claim(BATCH, LEASE_MS);
+          const batch = await this.yieldWhenBusy();
+          const rows = await this.repository.claim(batch, LEASE_MS);
           const reads = await Promise.all(rows.map((row) => this.read(row)));
           await this.settle(reads.filter((read) => read !== undefined));
-          claimed = rows.length;
-          total += claimed;
-        } while (claimed === BATCH && !this.stopped);
+          full = rows.length === batch;
+          total += rows.length;
+        } while (full && !this.stopped);
       } while (this.again && !this.stopped);
     } catch (error) {
       this.logger.error(`Inbox run failed: ${describe(error)}`);
     }
     return total;
+  }
+
+  private loopMark = performance.eventLoopUtilization();
+
+  /**
+   * The size of the next batch: small while the loop is busy; none while it is very busy, but
+   * never for more than MAX_PAUSE_MS in a row, so a flood of notifications cannot stop the worker.
+   */
+  private async yieldWhenBusy(): Promise<number> {
+    for (let paused = 0; ; paused += PAUSE_MS) {
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, this.loopMark).utilization;
+      this.loopMark = now;
+      if (busy < BUSY_LOOP / 2 || this.stopped) return BATCH;
+      if (busy < BUSY_LOOP || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
+      this.metrics.countPause();
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    }
   }
 
   /**
