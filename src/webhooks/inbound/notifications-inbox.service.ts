@@ -103,7 +103,9 @@ export class NotificationsInboxService {
       this.metrics.countReceived('webhook', 'ignored');
       return { status: 'ignored' };
     }
+    const started = performance.now();
     const { folded } = await this.repository.receive(notification);
+    this.worker.stored(performance.now() - started);
     this.metrics.countReceived('webhook', folded ? 'folded' : 'stored');
     this.worker.wake();
     return { status: 'accepted' };

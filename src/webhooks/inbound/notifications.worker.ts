@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { GatewayNotFoundError } from '../../common/errors/gateway-errors';
@@ -21,11 +22,15 @@ const SMALL_BATCH = 4;
 const LEASE_MS = 120_000;
 const MAX_BACKOFF_MS = 15 * 60_000;
 /**
- * Acknowledging comes first (Mercado Pago waits 22 s, then retries): after a batch that kept the
- * event loop this busy, the worker pauses so incoming notifications are answered promptly, and
- * catches up when they slow down. Rows wait in the inbox meanwhile; nothing is lost.
+ * Acknowledging comes first (Mercado Pago waits 22 s, then retries). Two delays say whether
+ * acknowledgements keep up: the event loop's (how late callbacks run, a request's among them) and
+ * the storing of the acknowledgements themselves (queued behind the worker's statements, on
+ * PGlite's one connection above all). From SLOW_LOOP_MS the worker takes small batches, from
+ * STALLED_LOOP_MS it pauses; it catches up when notifications slow down. Rows wait in the inbox
+ * meanwhile; nothing is lost.
  */
-const BUSY_LOOP = 0.75;
+const SLOW_LOOP_MS = 5;
+const STALLED_LOOP_MS = 20;
 const PAUSE_MS = 50;
 const MAX_PAUSE_MS = 1_000;
 
@@ -75,6 +80,7 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
+    this.loopDelay.enable();
     const interval = this.config.webhooks.workerIntervalMs;
     if (interval > 0) {
       this.timer = setInterval(() => void this.runOnce(), interval);
@@ -84,6 +90,7 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.loopDelay.disable();
     clearInterval(this.timer);
     await this.running;
   }
@@ -127,19 +134,32 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
     return total;
   }
 
-  private loopMark = performance.eventLoopUtilization();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private slowestStoreMs = 0;
+  private storedSinceLook = 0;
+
+  /** How long an acknowledgement took to store: see yieldWhenBusy. */
+  stored(ms: number): void {
+    this.slowestStoreMs = Math.max(this.slowestStoreMs, ms);
+    this.storedSinceLook++;
+  }
 
   /**
-   * The size of the next batch: small while the loop is busy; none while it is very busy, but
+   * The size of the next batch: small while the loop is slow; none while it is stalled, but
    * never for more than MAX_PAUSE_MS in a row, so a flood of notifications cannot stop the worker.
    */
   private async yieldWhenBusy(): Promise<number> {
     for (let paused = 0; ; paused += PAUSE_MS) {
-      const now = performance.eventLoopUtilization();
-      const busy = performance.eventLoopUtilization(now, this.loopMark).utilization;
-      this.loopMark = now;
-      if (busy < BUSY_LOOP / 2 || this.stopped) return BATCH;
-      if (busy < BUSY_LOOP || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
+      // The worst delays since the last look (the histogram's samples are in nanoseconds).
+      const loopMs = this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0;
+      const delayMs = Math.max(loopMs, this.slowestStoreMs);
+      const acknowledging = this.storedSinceLook > 0;
+      this.loopDelay.reset();
+      this.slowestStoreMs = 0;
+      this.storedSinceLook = 0;
+      // With no acknowledgement to make way for, a slow loop is the worker's own work.
+      if (!acknowledging || delayMs < SLOW_LOOP_MS || this.stopped) return BATCH;
+      if (delayMs < STALLED_LOOP_MS || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
       this.metrics.countPause();
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     }
