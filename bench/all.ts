@@ -84,6 +84,7 @@ function label(key: string): string {
     ack_per_s: 'acks/s',
     ack_p50_ms: 'ack p50, ms',
     ack_p99_ms: 'ack p99, ms',
+    cold_first_second_ack_p99_ms: 'ack p99 in the cold first second, ms',
     non_200: 'non-200 acks',
     cpu_ms_per_notification: 'CPU ms/notification',
     updated_p50_ms: 'notification → updated p50, ms',
