@@ -10,10 +10,12 @@ import { AppConfig } from '../config/app-config';
 import { Database } from './database';
 
 /** Opens the configured database; connection losses (PostgreSQL) are logged, never fatal. */
-export function openDatabase(config: AppConfig): Promise<Database> {
+export function openDatabase(config: AppConfig, onMigrating?: () => void): Promise<Database> {
   const logger = new Logger('Database');
-  return Database.open(config.database, (error) =>
-    logger.warn(`A PostgreSQL connection failed and will be replaced: ${error.message}`),
+  return Database.open(
+    config.database,
+    (error) => logger.warn(`A PostgreSQL connection failed and will be replaced: ${error.message}`),
+    onMigrating,
   );
 }
 

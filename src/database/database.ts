@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { PidLock } from './pid-lock';
 import { MIGRATIONS_FOLDER, PGLITE_IMAGE, seedFromImage, writeImage } from './pglite-image';
 
@@ -85,6 +85,46 @@ export function makePgliteImage(image = PGLITE_IMAGE): Promise<'cached' | 'made'
   );
 }
 
+type PendingMigration = { sql: string[]; folderMillis: number; hash: string };
+
+/**
+ * drizzle's migrator for PostgreSQL (same journal table, same rule: what is newer than the last
+ * applied), in two round-trips rather than one per statement: the pending migrations go as one
+ * transaction in one simple query, so the server applies them while this thread is busy loading
+ * the app (a synchronous half second in which no reply would be read). Serialised across
+ * instances by an advisory lock.
+ */
+async function migratePostgres(
+  client: PoolClient,
+  migrations: PendingMigration[],
+  onMigrating: () => void,
+): Promise<void> {
+  const results = (await client.query(
+    `SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY});
+     CREATE SCHEMA IF NOT EXISTS drizzle;
+     CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (
+       id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
+     SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`,
+  )) as unknown as QueryResult<{ created_at: string }>[];
+  const last = results[results.length - 1].rows[0]?.created_at;
+  const pending = migrations.filter((m) => last === undefined || Number(last) < m.folderMillis);
+  try {
+    const statements = pending.flatMap((m) => [
+      ...m.sql,
+      `INSERT INTO drizzle.__drizzle_migrations ("hash", "created_at") VALUES ('${m.hash}', ${m.folderMillis})`,
+    ]);
+    const applying =
+      statements.length > 0 ? client.query(['BEGIN', ...statements, 'COMMIT'].join(';\n')) : null;
+    onMigrating();
+    await applying;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+  }
+}
+
 /** One connection (PGlite) or pool (PostgreSQL) behind drizzle, with the helpers every repo needs. */
 export class Database {
   private constructor(
@@ -101,16 +141,22 @@ export class Database {
     readonly urgent: Db = db,
   ) {}
 
+  /**
+   * `onMigrating` is called once the pending migrations are in the database's hands (PostgreSQL
+   * applies them on its own; PGlite at once, as it migrates on this thread): main.ts then loads
+   * the app's code meanwhile.
+   */
   static async open(
     target: DatabaseTarget,
     onConnectionError: (error: Error) => void = () => undefined,
+    onMigrating: () => void = () => undefined,
   ): Promise<Database> {
     // Each kind loads only its own driver: PGlite's wasm glue is not needed beside a pool.
     if (target.kind === 'postgres') {
-      const [{ Pool }, { drizzle }, { migrate }] = await Promise.all([
+      const [{ Pool }, { drizzle }, { readMigrationFiles }] = await Promise.all([
         import('pg'),
         import('drizzle-orm/node-postgres'),
-        import('drizzle-orm/node-postgres/migrator'),
+        import('drizzle-orm/migrator'),
       ]);
       const [pool, urgent] = [10, URGENT_CONNECTIONS].map((max) => {
         const pool: Pool = new Pool({ connectionString: target.url, max });
@@ -127,10 +173,12 @@ export class Database {
       try {
         const client = await pool.connect();
         try {
-          await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-          await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+          await migratePostgres(
+            client,
+            readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }),
+            onMigrating,
+          );
         } finally {
-          await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
           client.release();
         }
       } catch (error) {
@@ -140,6 +188,7 @@ export class Database {
       return database;
     }
 
+    onMigrating();
     const dataDir = resolve(target.dataDir);
     mkdirSync(dataDir, { recursive: true });
     const lock = PidLock.acquire(join(dataDir, 'pglite.pid'));

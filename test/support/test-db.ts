@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Database } from '../../src/database/database';
+import { Database, DatabaseTarget } from '../../src/database/database';
 import { migrationsFingerprint } from '../../src/database/pglite-image';
 
 /** Which database this jest project runs on; set per project in jest.config.js. */
@@ -82,6 +82,41 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
   return {
     env: { DATABASE_URL: withDatabaseName(adminUrl(), name) },
+    drop: async () => {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** An empty database (no migration applied) of this project's kind, and a way to run SQL on it. */
+export async function createEmptyDatabase(): Promise<{
+  target: DatabaseTarget;
+  run(sql: string): Promise<void>;
+  drop(): Promise<void>;
+}> {
+  if (TEST_DB === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mp-test-empty-'));
+    return {
+      target: { kind: 'pglite', dataDir, image: null },
+      run: async (sql) => {
+        const { PGlite } = await import('@electric-sql/pglite');
+        const pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+        await pglite.exec(sql);
+        await pglite.close();
+      },
+      drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
+    };
+  }
+  const name = `mp_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  const url = withDatabaseName(adminUrl(), name);
+  return {
+    target: { kind: 'postgres', url },
+    run: async (sql) => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      await client.query(sql).finally(() => client.end());
+    },
     drop: async () => {
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
