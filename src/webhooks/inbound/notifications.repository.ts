@@ -124,12 +124,14 @@ export class NotificationsRepository {
   /**
    * One statement per round: a resource twice in a batch (ON CONFLICT may touch a row once per
    * statement) has its second notification in the next round, where it folds into the first.
+   * Each round commits on its own, so a failed round fails only its notifications and the later
+   * ones (Mercado Pago sends them again); the rounds before it stay answered as stored.
    */
   private async receiveMany(
     batch: readonly ReceivedNotification[],
-  ): Promise<Array<{ folded: boolean }>> {
+  ): Promise<Array<{ folded: boolean } | Error>> {
     const receivedAt = new Date().toISOString();
-    const results = new Array<{ folded: boolean }>(batch.length);
+    const results = new Array<{ folded: boolean } | Error>(batch.length);
     let pending = batch.map((values, index) => ({ values, index }));
     while (pending.length > 0) {
       const round = new Map<string, { values: ReceivedNotification; index: number }>();
@@ -140,15 +142,22 @@ export class NotificationsRepository {
         else round.set(key, item);
       }
       const items = [...round.values()].map(({ values }) => values);
-      const rows = await RECEIVE.run(this.database.urgent, {
-        credential_ids: items.map((v) => v.credentialId),
-        topics: items.map((v) => v.topic),
-        resource_ids: items.map((v) => v.resourceId),
-        actions: items.map((v) => v.action),
-        signatures: items.map((v) => v.signature),
-        request_ids: items.map((v) => v.requestId),
-        received_at: receivedAt,
-      });
+      let rows: Awaited<ReturnType<typeof RECEIVE.run>>;
+      try {
+        rows = await RECEIVE.run(this.database.urgent, {
+          credential_ids: items.map((v) => v.credentialId),
+          topics: items.map((v) => v.topic),
+          resource_ids: items.map((v) => v.resourceId),
+          actions: items.map((v) => v.action),
+          signatures: items.map((v) => v.signature),
+          request_ids: items.map((v) => v.requestId),
+          received_at: receivedAt,
+        });
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const { index } of pending) results[index] = failure;
+        break;
+      }
       for (const row of rows) {
         const item = round.get(resourceKey(row))!;
         results[item.index] = { folded: !row.inserted };
