@@ -99,29 +99,33 @@ async function migratePostgres(
   migrations: PendingMigration[],
   onMigrating: () => void,
 ): Promise<void> {
-  const results = (await client.query(
-    `SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY});
-     CREATE SCHEMA IF NOT EXISTS drizzle;
-     CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (
-       id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
-     SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`,
-  )) as unknown as QueryResult<{ created_at: string }>[];
-  const last = results[results.length - 1].rows[0]?.created_at;
-  const pending = migrations.filter((m) => last === undefined || Number(last) < m.folderMillis);
   try {
-    const statements = pending.flatMap((m) => [
-      ...m.sql,
-      `INSERT INTO drizzle.__drizzle_migrations ("hash", "created_at") VALUES ('${m.hash}', ${m.folderMillis})`,
-    ]);
+    const results = (await client.query(
+      `SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY});
+       CREATE SCHEMA IF NOT EXISTS drizzle;
+       CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (
+         id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint);
+       SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1`,
+    )) as unknown as QueryResult<{ created_at: string }>[];
+    const last = results[results.length - 1].rows[0]?.created_at;
+    const statements = migrations
+      .filter((m) => last === undefined || Number(last) < m.folderMillis)
+      .flatMap((m) => [
+        ...m.sql,
+        `INSERT INTO drizzle.__drizzle_migrations ("hash", "created_at") VALUES ('${m.hash}', ${m.folderMillis})`,
+      ]);
+    // Separated on lines of their own: a statement may end in a -- comment.
     const applying =
-      statements.length > 0 ? client.query(['BEGIN', ...statements, 'COMMIT'].join(';\n')) : null;
+      statements.length > 0 ? client.query(['BEGIN', ...statements, 'COMMIT'].join('\n;\n')) : null;
     onMigrating();
     await applying;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    // Also after a failed first query: the lock may have been taken before it failed. An unlock
+    // that fails means the connection is gone, and the lock with it: the first error stands.
+    await client.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`).catch(() => undefined);
   }
 }
 

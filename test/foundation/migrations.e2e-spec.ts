@@ -2,14 +2,17 @@ import { Database } from '../../src/database/database';
 import { createEmptyDatabase } from '../support/test-db';
 
 describe('Migrations', () => {
-  it('should apply none when one fails, and all once the cause is gone', async () => {
+  it('should apply none of them when a later one fails, then all once the cause is gone', async () => {
     const empty = await createEmptyDatabase();
     try {
-      // The first migration creates this table: it fails, and the whole run with it.
-      await empty.run('CREATE TABLE service_tokens (id int)');
-      await expect(Database.open(empty.target)).rejects.toThrow(/service_tokens/);
+      // 0011 creates this table: 0000 to 0010 come before it and must not stay applied.
+      await empty.query('CREATE TABLE disputes (id int)');
+      await expect(Database.open(empty.target)).rejects.toThrow(/disputes/);
+      expect(
+        await empty.query(`SELECT to_regclass('public.service_tokens') IS NULL AS absent`),
+      ).toEqual([{ absent: true }]);
 
-      await empty.run('DROP TABLE service_tokens');
+      await empty.query('DROP TABLE disputes');
       const database = await Database.open(empty.target);
       expect(await database.isReady()).toEqual({ reachable: true, migrated: true });
       await database.close();

@@ -88,21 +88,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** An empty database (no migration applied) of this project's kind, and a way to run SQL on it. */
+/** An empty database (no migration applied) of this project's kind, and a way to query it. */
 export async function createEmptyDatabase(): Promise<{
   target: DatabaseTarget;
-  run(sql: string): Promise<void>;
+  query(sql: string): Promise<Record<string, unknown>[]>;
   drop(): Promise<void>;
 }> {
   if (TEST_DB === 'pglite') {
     const dataDir = mkdtempSync(join(tmpdir(), 'mp-test-empty-'));
     return {
       target: { kind: 'pglite', dataDir, image: null },
-      run: async (sql) => {
+      query: async (sql) => {
         const { PGlite } = await import('@electric-sql/pglite');
         const pglite = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
-        await pglite.exec(sql);
-        await pglite.close();
+        try {
+          return (await pglite.query<Record<string, unknown>>(sql)).rows;
+        } finally {
+          await pglite.close();
+        }
       },
       drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };
@@ -112,10 +115,14 @@ export async function createEmptyDatabase(): Promise<{
   const url = withDatabaseName(adminUrl(), name);
   return {
     target: { kind: 'postgres', url },
-    run: async (sql) => {
+    query: async (sql) => {
       const client = new Client({ connectionString: url });
       await client.connect();
-      await client.query(sql).finally(() => client.end());
+      try {
+        return (await client.query<Record<string, unknown>>(sql)).rows;
+      } finally {
+        await client.end();
+      }
     },
     drop: async () => {
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
