@@ -174,12 +174,12 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     expect(ours.filter((d: Json) => d.kind === 'ipn')).toEqual([]);
   });
 
-  it("should acknowledge a burst of notifications together, keeping every one and folding each payment's repeats", async () => {
+  it("should answer a burst of concurrent notifications, keeping every one and folding each payment's repeats", async () => {
     const made = await Promise.all([1, 2, 3].map(() => pay(t, 'CONT')));
     for (const payment of made) await settled(payment.mercadopago_id);
     const ids = made.map((payment) => String(payment.mercadopago_id));
 
-    // All in flight at once: stored by shared statements, a payment's repeats in later rounds.
+    // All in flight at once over HTTP (shared statements are the next spec's, in one turn).
     const answers = await Promise.all(
       ids.flatMap((id) =>
         Array.from({ length: 5 }, () => postWebhook(t, credentialId, id, signedHeaders(id))),
