@@ -17,7 +17,13 @@ import { RESULT_PREFIX } from './bench-support';
 const BENCHES: [string, Record<string, string>][] = [
   [
     'payments',
-    { BENCH_DURATION: '2', BENCH_WARMUP: '50', BENCH_TOKENS: '1000', BENCH_RATES: '100' },
+    {
+      BENCH_DURATION: '2',
+      BENCH_WARMUP: '3000',
+      BENCH_WARMUP_SECONDS: '12',
+      BENCH_TOKENS: '1000',
+      BENCH_RATES: '100',
+    },
   ],
   ['webhooks', { BENCH_DURATION: '2' }],
   ['events', { BENCH_BACKLOG_PAYMENTS: '100', BENCH_LIVE_PAYMENTS: '50' }],

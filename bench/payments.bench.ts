@@ -35,8 +35,15 @@ const DURATION_MS = Number(process.env.BENCH_DURATION ?? 8) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 /** Card tokens are single use: a closed-loop run stops early rather than reuse one. */
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4000);
-/** Payments before measuring, so JIT warm-up and first-use costs are not counted. */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+/**
+ * Payments before measuring, so JIT warm-up and first-use costs are not counted: up to WARMUP
+ * payments or WARMUP_MS, whichever ends first. The JIT settles slowly here (Nest, Fastify, undici,
+ * pg, drizzle, class-validator, and PGlite's wasm tiering up): after 400 payments V8 still
+ * optimised 437 functions in the next 8 s of load; after 3,500, 83. So the warm-up is thousands
+ * of payments, not hundreds, or the figures are a cold process's.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 4000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 20) * 1000;
 /** Open-loop rates (payments/s) for the latency rows. */
 const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').filter(Boolean).map(Number);
 const ADMIN = `bench-admin-${randomUUID()}`;
@@ -142,7 +149,7 @@ async function drive(
   service?: { pid: number; statements?: () => number },
 ): Promise<Row> {
   const warm = await cardTokens(emulatorUrl, WARMUP);
-  await runLoad(CONCURRENCY, DURATION_MS, (i) => pay(warm[i]), warm.length);
+  await runLoad(CONCURRENCY, WARMUP_MS, (i) => pay(warm[i]), warm.length);
   if (service) await quietCpuMs(service.pid);
   const tokens = await cardTokens(emulatorUrl, TOKENS);
   const before = service && { cpu: cpuMs(service.pid) ?? 0, statements: service.statements?.() };
@@ -247,7 +254,7 @@ async function main(): Promise<void> {
   const kinds = process.env.DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
   console.log(
     `create payment: closed loop with ${CONCURRENCY} callers for ${DURATION_MS / 1000} s after ` +
-      `${WARMUP} warm-up payments, then open loop at ${RATES.join(', ')}/s (latency from each ` +
+      `up to ${WARMUP} warm-up payments or ${WARMUP_MS / 1000} s, then open loop at ${RATES.join(', ')}/s (latency from each ` +
       "request's scheduled start; (+x/+y) is what the service adds to the SDK's p50/p99); CPU " +
       'per payment counts the service process until quiet, its notification included' +
       (BASELINE ? `; baseline: ${BASELINE}` : '') +

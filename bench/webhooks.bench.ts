@@ -37,10 +37,12 @@ const RATES: Record<string, number> = {
 /** A calm phase after the load, for the lag of one notification on an idle service. */
 const CALM = { count: 100, rate: 50 };
 /**
- * One second at the offered rate before measuring, cycling over a few payments (they fold, so the
- * worker reads only these): the figures are the warm service's; the first second is printed apart.
+ * Seconds at the offered rate before measuring, one distinct payment per notification like the
+ * measured run, so the acknowledgement and the worker's whole path are compiled and the figures
+ * are a warm service's (see bench:payments: the JIT settles after thousands of requests, not
+ * hundreds). The first second of it is a cold process's, printed apart.
  */
-const WARM_PAYMENTS = 10;
+const WARMUP_S = Math.max(1, Number(process.env.BENCH_WARMUP_SECONDS ?? 8));
 const ADMIN = `bench-admin-${randomUUID()}`;
 const BASELINE = process.env.BENCH_BASELINE;
 /** E.g. `PostgreSQL`: measure on these databases only. */
@@ -267,13 +269,14 @@ async function measure(
     const loadIds = ids.slice(0, rate * DURATION_S);
     const calmIds = ids.slice(rate * DURATION_S, rate * DURATION_S + CALM.count);
 
-    const warmIds = ids.slice(-WARM_PAYMENTS);
+    const warmIds = ids.slice(ids.length - rate * WARMUP_S);
     const warm = await loadInChild({
       url: service.url,
       credentialId,
-      ids: Array.from({ length: rate }, (_, i) => warmIds[i % warmIds.length]),
+      ids: warmIds.slice(0, rate),
       rate,
     });
+    await loadInChild({ url: service.url, credentialId, ids: warmIds.slice(rate), rate });
     await drained(service.url);
 
     const before = cpuMs(service.pid) ?? 0;
@@ -330,10 +333,11 @@ async function main(): Promise<void> {
   const databases: { drop(): Promise<void> }[] = [];
   try {
     const needed =
-      Math.max(...kinds.map((kind) => RATES[kind] * DURATION_S)) + CALM.count + WARM_PAYMENTS;
+      Math.max(...kinds.map((kind) => RATES[kind] * (DURATION_S + WARMUP_S))) + CALM.count;
     const ids = await seedPayments(emulator.url, needed);
     console.log(
-      `notifications in, ${DURATION_S} s open loop per run, one distinct payment per notification; ` +
+      `notifications in, ${DURATION_S} s open loop per run after ${WARMUP_S} s of warm-up, one ` +
+        'distinct payment per notification; ' +
         'CPU counts the service process until its inbox drained' +
         (BASELINE ? `; baseline: ${BASELINE}` : '') +
         '\n',
