@@ -229,17 +229,33 @@ describe('Mercado Pago notifications in: the emulator notifies the running servi
     });
   });
 
+  const pauses = async () => {
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    return Number(/^mercadopago_notification_worker_pauses_total (\d+)$/m.exec(metrics)?.[1]);
+  };
+
   it('should let acknowledgements go first: after a slow one the worker pauses, then still processes the notification', async () => {
-    const pauses = async () => {
-      const metrics = (await t.http().get('/metrics').expect(200)).text;
-      return Number(/^mercadopago_notification_worker_pauses_total (\d+)$/m.exec(metrics)?.[1]);
-    };
     const before = await pauses();
     const created = await pay(t, 'CONT');
     await settled(created.mercadopago_id);
 
     // As when a flood keeps the process busy: an acknowledgement took a second to store.
     worker(t).stored(1_000);
+    await transition(t, created.mercadopago_id, 'approved');
+
+    await statusBecomes(created.id, 'approved');
+    expect(await pauses()).toBeGreaterThan(before);
+  });
+
+  it('should pause for moderately slow acknowledgements too while they come by the hundred per second', async () => {
+    const before = await pauses();
+    const created = await pay(t, 'CONT');
+    await settled(created.mercadopago_id);
+
+    // A flood: a thousand acknowledgements since the worker last looked, each stored in 6 ms,
+    // too little alone to pause for (a calm service keeps its reads prompt).
+    await worker(t).runOnce();
+    for (let i = 0; i < 1_000; i++) worker(t).stored(6);
     await transition(t, created.mercadopago_id, 'approved');
 
     await statusBecomes(created.id, 'approved');

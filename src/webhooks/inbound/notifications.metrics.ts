@@ -45,7 +45,7 @@ export class NotificationsMetrics {
     });
     this.pauses = new Counter({
       name: 'mercadopago_notification_worker_pauses_total',
-      help: 'Pauses of the inbox worker while acknowledgements were answered late (event-loop delay or store time of 20 ms or more)',
+      help: 'Pauses of the inbox worker while acknowledgements were answered late (event-loop delay or store time of 20 ms or more, or of 5 ms in a flood of 200 or more per second)',
       registers,
     });
     new Gauge({

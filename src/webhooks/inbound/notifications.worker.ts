@@ -26,11 +26,14 @@ const MAX_BACKOFF_MS = 15 * 60_000;
  * acknowledgements keep up: the event loop's (how late callbacks run, a request's among them) and
  * the storing of the acknowledgements themselves (queued behind the worker's statements, on
  * PGlite's one connection above all). From SLOW_LOOP_MS the worker takes small batches, from
- * STALLED_LOOP_MS it pauses; it catches up when notifications slow down. Rows wait in the inbox
- * meanwhile; nothing is lost.
+ * STALLED_LOOP_MS it pauses; in a flood (FLOOD_ACKS_PER_S and more) it pauses from SLOW_LOOP_MS,
+ * as each late callback then delays many acknowledgements, while a calm service keeps its reads
+ * prompt. It catches up when notifications slow down. Rows wait in the inbox meanwhile; nothing is
+ * lost.
  */
 const SLOW_LOOP_MS = 5;
 const STALLED_LOOP_MS = 20;
+const FLOOD_ACKS_PER_S = 200;
 const PAUSE_MS = 50;
 const MAX_PAUSE_MS = 1_000;
 
@@ -137,6 +140,7 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private slowestStoreMs = 0;
   private storedSinceLook = 0;
+  private lastLook = performance.now();
 
   /** How long an acknowledgement took to store: see yieldWhenBusy. */
   stored(ms: number): void {
@@ -153,13 +157,17 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
       // The worst delays since the last look (the histogram's samples are in nanoseconds).
       const loopMs = this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0;
       const delayMs = Math.max(loopMs, this.slowestStoreMs);
+      const now = performance.now();
       const acknowledging = this.storedSinceLook > 0;
+      const flood = (this.storedSinceLook * 1000) / Math.max(1, now - this.lastLook);
       this.loopDelay.reset();
       this.slowestStoreMs = 0;
       this.storedSinceLook = 0;
+      this.lastLook = now;
       // With no acknowledgement to make way for, a slow loop is the worker's own work.
       if (!acknowledging || delayMs < SLOW_LOOP_MS || this.stopped) return BATCH;
-      if (delayMs < STALLED_LOOP_MS || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
+      const stalled = flood >= FLOOD_ACKS_PER_S || delayMs >= STALLED_LOOP_MS;
+      if (!stalled || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
       this.metrics.countPause();
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
     }
