@@ -36,6 +36,11 @@ const STALLED_LOOP_MS = 20;
 const FLOOD_ACKS_PER_S = 200;
 const PAUSE_MS = 50;
 const MAX_PAUSE_MS = 1_000;
+/**
+ * The shortest span a rate of acknowledgements is taken over (a pause's, the looks' cadence in a
+ * flood): one acknowledgement between two close looks is no flood.
+ */
+const RATE_SPAN_MS = PAUSE_MS;
 
 function describe(error: unknown): string {
   if (error instanceof DomainError) return `${error.code}: ${error.message}`;
@@ -159,14 +164,14 @@ export class NotificationsWorker implements OnApplicationBootstrap, OnApplicatio
       const delayMs = Math.max(loopMs, this.slowestStoreMs);
       const now = performance.now();
       const acknowledging = this.storedSinceLook > 0;
-      const flood = (this.storedSinceLook * 1000) / Math.max(1, now - this.lastLook);
+      const acksPerS = (this.storedSinceLook * 1000) / Math.max(RATE_SPAN_MS, now - this.lastLook);
       this.loopDelay.reset();
       this.slowestStoreMs = 0;
       this.storedSinceLook = 0;
       this.lastLook = now;
       // With no acknowledgement to make way for, a slow loop is the worker's own work.
       if (!acknowledging || delayMs < SLOW_LOOP_MS || this.stopped) return BATCH;
-      const stalled = flood >= FLOOD_ACKS_PER_S || delayMs >= STALLED_LOOP_MS;
+      const stalled = acksPerS >= FLOOD_ACKS_PER_S || delayMs >= STALLED_LOOP_MS;
       if (!stalled || paused >= MAX_PAUSE_MS) return SMALL_BATCH;
       this.metrics.countPause();
       await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
