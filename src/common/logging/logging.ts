@@ -3,10 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 
-/** Runs of 13–19 digits (optionally spaced or dashed) look like card numbers: never log them. */
-const CARD_LIKE = /\b\d(?:[ -]?\d){12,18}\b/g;
+/**
+ * Runs of 13–19 digits (optionally spaced or dashed) look like card numbers: never log them. A
+ * UUID (our ids) is matched first and kept whole: one whose first groups are all digits would
+ * otherwise read as a card number, and its payment could not be found in the logs.
+ */
+const CARD_LIKE =
+  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d(?:[ -]?\d){12,18}\b/gi;
+const UUID = /^[0-9a-f]{8}-/i;
 
-export const maskCardLike = (text: string): string => text.replace(CARD_LIKE, '[card-redacted]');
+export const maskCardLike = (text: string): string =>
+  text.replace(CARD_LIKE, (match) => (UUID.test(match) ? match : '[card-redacted]'));
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
