@@ -193,6 +193,9 @@ export function serviceEnv(emulatorUrl: string, adminToken: string): Record<stri
   };
 }
 
+/** Node's flags for the service, as `npm start` and the Dockerfile give them. */
+const SERVICE_NODE_ARGS = ['--max-semi-space-size=32'];
+
 /**
  * The compiled service (from `root`, another compiled tree for a before/after run); resolves with
  * its URL once it listens.
@@ -209,7 +212,7 @@ export function startService(
     /"msg":"Listening on (http:\/\/[^"]+)"/,
     (match) => match[1],
     root,
-    nodeArgs,
+    [...SERVICE_NODE_ARGS, ...nodeArgs],
   );
 }
 
