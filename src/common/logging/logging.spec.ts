@@ -6,6 +6,8 @@ describe('maskCardLike', () => {
     ['card 5031 4332 1540 6351 declined', 'card [card-redacted] declined'],
     ['5031-4332-1540-6351', '[card-redacted]'],
     ['4509953566233704123', '[card-redacted]'],
+    // Begins like a UUID, is none: only a whole UUID is kept.
+    ['50314332-15406351 declined', '[card-redacted] declined'],
   ])('should hide a card number in %j', (text, masked) => {
     expect(maskCardLike(text)).toBe(masked);
   });

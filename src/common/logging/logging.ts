@@ -9,11 +9,10 @@ import type { Options } from 'pino-http';
  * otherwise read as a card number, and its payment could not be found in the logs.
  */
 const CARD_LIKE =
-  /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d(?:[ -]?\d){12,18}\b/gi;
-const UUID = /^[0-9a-f]{8}-/i;
+  /\b([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b|\b\d(?:[ -]?\d){12,18}\b/gi;
 
 export const maskCardLike = (text: string): string =>
-  text.replace(CARD_LIKE, (match) => (UUID.test(match) ? match : '[card-redacted]'));
+  text.replace(CARD_LIKE, (_match, uuid?: string) => uuid ?? '[card-redacted]');
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
