@@ -193,8 +193,14 @@ export function serviceEnv(emulatorUrl: string, adminToken: string): Record<stri
   };
 }
 
-/** Node's flags for the service, as `npm start` and the Dockerfile give them. */
-const SERVICE_NODE_ARGS = ['--max-semi-space-size=32'];
+/** Node's flags for the service, read from `npm start` so the benches run it as users do. */
+const SERVICE_NODE_ARGS = (
+  JSON.parse(readFileSync(path.join(DIST, '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(' ')
+  .filter((arg) => arg.startsWith('--'));
 
 /**
  * The compiled service (from `root`, another compiled tree for a before/after run); resolves with
