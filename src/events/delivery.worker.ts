@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { EventDeliveriesRepository } from './event-deliveries.repository';
+import { EventDeliveriesRepository, FanOut } from './event-deliveries.repository';
 import { PING, eventBody } from './event-types';
 import { EventsMetrics } from './events.metrics';
 import type { OutboxEventRow } from './outbox.schema';
@@ -29,9 +29,12 @@ const AFTER_APPEND_WINDOW_MS = 1000;
 /**
  * Delivers events: fans new outbox rows out into per-endpoint deliveries, claims due ones
  * (`SKIP LOCKED`, leased, so instances share the work) and POSTs them signed per Standard
- * Webhooks; failures retry on EVENT_DELIVERY_RETRY_SCHEDULE_SECONDS, then die. Runs on an
- * interval, right after a change in this process, and after each settled delivery (it may
- * unblock that payment's next event).
+ * Webhooks; failures retry on EVENT_DELIVERY_RETRY_SCHEDULE_SECONDS, then die. Runs at start, on
+ * an interval, right after a change in this process, and after each settled delivery (it may
+ * unblock that payment's next event). Each round-trip is spent only where it can find work: a
+ * claim after a fan-out that queued deliveries, and no fan-out per change while no endpoint
+ * exists (the poll then fans events out, so an endpoint added on another instance gets this
+ * one's events from its next poll on).
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,6 +46,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   private appendedAt = 0;
   /** Set by an append or the poll; a settled delivery only needs a claim, not a fan-out. */
   private fanOutDue = true;
+  /** Set by the poll, a settled delivery and deliveries queued directly. */
+  private claimDue = true;
+  /** As the last fan-out found, or an endpoint added here since. */
+  private endpointsExist = true;
+  private endpointsNoted = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -54,9 +62,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly metrics: EventsMetrics,
     signal: OutboxSignal,
   ) {
-    signal.onAppend(() => {
-      this.appendedAt = Date.now();
-      this.fanOutDue = true;
+    signal.onChange((change) => {
+      if (change === 'appended') {
+        // Nothing to deliver them to, as of the last fan-out: the poll fans them out.
+        if (!this.endpointsExist && this.config.events.workerIntervalMs > 0) return;
+        this.appendedAt = Date.now();
+        this.fanOutDue = true;
+      } else {
+        // Both mean an endpoint exists, whatever a fan-out under way finds.
+        this.endpointsExist = true;
+        this.endpointsNoted++;
+        if (change === 'endpoint-added') return;
+        this.claimDue = true;
+      }
       // After the current tick: the appending transaction is still open now.
       setImmediate(() => this.wake());
     });
@@ -67,10 +85,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     if (interval > 0) {
       this.timer = setInterval(() => {
         this.fanOutDue = true;
+        this.claimDue = true;
         this.wake();
       }, interval);
       this.timer.unref();
     }
+    // What was left undelivered before a restart goes now, not after the first interval.
+    this.wake();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -100,8 +121,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       do {
         this.again = false;
         const fanned = this.fanOutDue ? await this.fanOut() : undefined;
-        await this.startDue();
-        if (fanned === undefined || fanned > 0) retry = 0;
+        if (this.claimDue || (fanned && fanned.deliveries > 0)) {
+          this.claimDue = false;
+          await this.startDue();
+        }
+        if (fanned === undefined || fanned.events > 0) retry = 0;
         else if (
           retry < AFTER_APPEND_RETRIES_MS.length &&
           Date.now() - this.appendedAt < AFTER_APPEND_WINDOW_MS
@@ -116,14 +140,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async fanOut(): Promise<number> {
+  private async fanOut(): Promise<FanOut> {
     this.fanOutDue = false;
-    let total = 0;
-    let batch: number;
+    const total = { events: 0, deliveries: 0, endpoints: true };
+    const noted = this.endpointsNoted;
+    let batch: FanOut;
     do {
       batch = await this.repository.fanOut(FAN_OUT_BATCH);
-      total += batch;
-    } while (batch === FAN_OUT_BATCH && !this.stopped);
+      total.events += batch.events;
+      total.deliveries += batch.deliveries;
+    } while (batch.events === FAN_OUT_BATCH && !this.stopped);
+    total.endpoints = batch.endpoints;
+    if (this.endpointsNoted === noted) this.endpointsExist = batch.endpoints;
     return total;
   }
 
@@ -149,6 +177,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
           .catch((error: Error) => this.logger.error(`Delivery ${row.id}: ${error.message}`))
           .finally(() => {
             this.inFlight.delete(attempt);
+            this.claimDue = true;
             this.wake();
           });
         this.inFlight.add(attempt);

@@ -26,6 +26,12 @@ export interface EventFilters {
   createdTo?: Date;
 }
 
+export interface FanOut {
+  events: number;
+  deliveries: number;
+  endpoints: boolean;
+}
+
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
 /** Events (the outbox) and their deliveries: fan-out, the claim queue, settling, listings. */
@@ -35,16 +41,17 @@ export class EventDeliveriesRepository {
 
   /**
    * Turns up to `limit` new outbox events into one pending delivery per endpoint that wants the
-   * type and existed when the event happened (a disabled one's wait until it is enabled again). Returns how many events it took, 0 when
-   * another instance is fanning out. Serialised: two concurrent fan-outs could commit a
-   * payment's later event first, and its delivery could then be claimed before the earlier one
-   * exists.
+   * type and existed when the event happened (a disabled one's wait until it is enabled again).
+   * Returns how many events it took (0 when another instance is fanning out), how many
+   * deliveries it queued, and whether any endpoint exists at all. Serialised: two concurrent
+   * fan-outs could commit a payment's later event first, and its delivery could then be claimed
+   * before the earlier one exists.
    */
-  async fanOut(limit: number): Promise<number> {
+  async fanOut(limit: number): Promise<FanOut> {
     // One statement, so the lock is held by its own transaction. Its snapshot may predate the
     // commit of the fan-out that held the lock before: deliveries are made only for the events
     // this statement marked (the UPDATE re-checks each row), never for what that one took.
-    const [result] = rowsOf<{ events: number }>(
+    const [result] = rowsOf<FanOut>(
       await this.database.db.execute(sql`
         WITH lock AS (
           SELECT pg_try_advisory_xact_lock(${FAN_OUT_LOCK}) AS locked
@@ -63,10 +70,13 @@ export class EventDeliveriesRepository {
           FROM marked m JOIN webhook_endpoints e
             ON m.created_at >= e.created_at
            AND (e.event_types IS NULL OR m.type = ANY(e.event_types))
+          RETURNING 1
         )
-        SELECT count(*)::int AS events FROM marked`),
+        SELECT (SELECT count(*) FROM marked)::int AS events,
+               (SELECT count(*) FROM queued)::int AS deliveries,
+               EXISTS (SELECT 1 FROM webhook_endpoints) AS endpoints`),
     );
-    return Number(result.events);
+    return { ...result, events: Number(result.events), deliveries: Number(result.deliveries) };
   }
 
   /**

@@ -47,7 +47,7 @@ export class EventsService {
     if (!event) throw new EventNotFoundError(eventId);
     if (endpointId) await this.endpoints.get(endpointId);
     const endpointIds = await this.repository.requeue(event, endpointId);
-    this.signal.appended();
+    this.signal.notify('queued');
     return { event, endpointIds };
   }
 }

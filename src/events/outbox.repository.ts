@@ -19,7 +19,7 @@ export class OutboxRepository {
   async append(tx: Executor, events: NewEvent[]): Promise<void> {
     if (events.length === 0) return;
     await tx.insert(outboxEvents).values(events);
-    this.signal.appended();
+    this.signal.notify('appended');
   }
 
   /**
@@ -36,7 +36,7 @@ export class OutboxRepository {
 
   /** Events were appended by a statement of their own (`appendIf`), now committed. */
   appendedElsewhere(): void {
-    this.signal.appended();
+    this.signal.notify('appended');
   }
 
   static appendValues(events: NewEvent[]): Record<string, unknown> {

@@ -46,6 +46,7 @@ export class WebhookEndpointsService {
       description: input.description ?? null,
       secret: this.seal(id, secret),
     });
+    this.signal.notify('endpoint-added');
     return { endpoint, secret };
   }
 
@@ -77,7 +78,7 @@ export class WebhookEndpointsService {
   async ping(id: string): Promise<OutboxEventRow> {
     await this.get(id);
     const event = await this.deliveries.queuePing(id, { endpoint_id: id });
-    this.signal.appended();
+    this.signal.notify('queued');
     return event;
   }
 
