@@ -165,7 +165,11 @@ describe('Payment events to internal services: signed deliveries per Standard We
     expect(res.body).toMatchObject({ type: 'ping', data: { endpoint_id: endpoint.id } });
     await eventually('ping', () => subscriber.received.find((r) => r.event.id === res.body.id));
 
-    const rows = await listDeliveries(t, endpoint.id);
+    // The subscriber has it before we have its answer: the log shows the attempt once settled.
+    const rows = await eventually('ping logged', async () => {
+      const all = await listDeliveries(t, endpoint.id);
+      return all[0]?.status !== 'sending' && all;
+    });
     expect(rows[0]).toMatchObject({
       event_id: res.body.id,
       event_type: 'ping',
