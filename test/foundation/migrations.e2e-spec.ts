@@ -19,5 +19,7 @@ describe('Migrations', () => {
     } finally {
       await empty.drop();
     }
-  });
+    // On PGlite: five starts of a wasm Postgres, the first an initdb, two of them migrating; a
+    // loaded 2-core machine took over a minute.
+  }, 180_000);
 });
