@@ -142,17 +142,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   private async fanOut(): Promise<FanOut> {
     this.fanOutDue = false;
-    const total = { events: 0, deliveries: 0, endpoints: true };
     const noted = this.endpointsNoted;
+    let [events, deliveries] = [0, 0];
     let batch: FanOut;
     do {
       batch = await this.repository.fanOut(FAN_OUT_BATCH);
-      total.events += batch.events;
-      total.deliveries += batch.deliveries;
+      events += batch.events;
+      deliveries += batch.deliveries;
     } while (batch.events === FAN_OUT_BATCH && !this.stopped);
-    total.endpoints = batch.endpoints;
     if (this.endpointsNoted === noted) this.endpointsExist = batch.endpoints;
-    return total;
+    return { events, deliveries, endpoints: batch.endpoints };
   }
 
   private async startDue(): Promise<void> {
