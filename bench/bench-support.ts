@@ -295,6 +295,21 @@ export function cpuMs(pid: number | undefined): number | null {
   }
 }
 
+/**
+ * The process's CPU time once it has gone quiet, i.e. once the notifications that follow the
+ * payments were processed too (at most `maxMs`).
+ */
+export async function quietCpuMs(pid: number, maxMs = 10_000): Promise<number> {
+  let last = cpuMs(pid) ?? 0;
+  for (let i = 0; i < maxMs / 250; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = cpuMs(pid) ?? last;
+    if (now - last <= 10) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function admin(url: string, statement: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();

@@ -24,10 +24,12 @@ import {
   freePort,
   freshPostgres,
   queryCounter,
+  quietCpuMs,
   runLoad,
   runRate,
   serviceEnv,
   startEmulator,
+  startProcess,
   startService,
 } from './bench-support';
 
@@ -117,21 +119,6 @@ async function serviceToken(serviceUrl: string): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-/**
- * The process's CPU time once it has gone quiet, i.e. once the notifications that follow the
- * payments were processed too (at most 10 s).
- */
-async function quietCpuMs(pid: number): Promise<number> {
-  let last = cpuMs(pid) ?? 0;
-  for (let i = 0; i < 40; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = cpuMs(pid) ?? last;
-    if (now - last <= 10) return now;
-    last = now;
-  }
-  return last;
-}
-
 interface Row {
   closed: LoadResult;
   cpuPerPayment?: number;
@@ -194,6 +181,30 @@ async function measure(
     return await drive(emulatorUrl, pay, { pid: service.pid, statements: counter?.read });
   } finally {
     await service.stop();
+  }
+}
+
+/**
+ * bench/floor-service.ts on the same database: the payment's and its notification's writes and
+ * nothing else, so a row shows what this machine allows whatever the service's design.
+ */
+async function measureFloor(emulatorUrl: string, database: Record<string, string>): Promise<Row> {
+  const counter = queryCounter();
+  const floor = await startProcess(
+    'bench/floor-service.js',
+    { ...serviceEnv(emulatorUrl, ADMIN), ...database, ...counter.env },
+    /floor listening on (http:\/\/\S+)/,
+    (match) => match[1],
+    undefined,
+    counter.nodeArgs,
+  );
+  try {
+    return await drive(emulatorUrl, servicePay(floor.url, 'none'), {
+      pid: floor.pid,
+      statements: counter.read,
+    });
+  } finally {
+    await floor.stop();
   }
 }
 
@@ -266,6 +277,11 @@ async function main(): Promise<void> {
       const sdk = await drive(emulator.url, sdkPay(emulator.url));
       console.log(line('SDK direct', sdk));
       emitResult('payments', kind, 'SDK direct', figures(sdk));
+      if (kind === 'PostgreSQL') {
+        const floor = await measureFloor(emulator.url, await freshDatabase(kind));
+        console.log(line('floor', floor, sdk));
+        emitResult('payments', kind, 'floor', figures(floor, sdk));
+      }
       for (const [label, root] of builds) {
         const row = await measure(emulator.url, await freshDatabase(kind), root);
         console.log(line(label, row, sdk));

@@ -24,8 +24,10 @@ import {
   emitResult,
   freePort,
   freshPostgres,
+  quietCpuMs,
   serviceEnv,
   startEmulator,
+  startProcess,
   startService,
 } from './bench-support';
 
@@ -241,6 +243,48 @@ interface Measured {
   calmLag: number[];
 }
 
+/**
+ * Splits the ids into the measured run, the calm phase and the warm-up, and sends the warm-up;
+ * resolves with its first (cold) second.
+ */
+async function warmUp(url: string, credentialId: string, ids: string[], rate: number) {
+  const loadIds = ids.slice(0, rate * DURATION_S);
+  const calmIds = ids.slice(rate * DURATION_S, rate * DURATION_S + CALM.count);
+  const warmIds = ids.slice(ids.length - rate * WARMUP_S);
+  const warm = await loadInChild({ url, credentialId, ids: warmIds.slice(0, rate), rate });
+  await loadInChild({ url, credentialId, ids: warmIds.slice(rate), rate });
+  return { loadIds, calmIds, warm };
+}
+
+/**
+ * bench/floor-service.ts on a database of its own: the acknowledgement's write and the apply,
+ * nothing else. It keeps no notification log, so no lag: drained is until its CPU went quiet.
+ */
+async function measureFloor(
+  emulatorUrl: string,
+  database: Record<string, string>,
+  ids: string[],
+  rate: number,
+): Promise<Measured> {
+  const floor = await startProcess(
+    'bench/floor-service.js',
+    { ...serviceEnv(emulatorUrl, ADMIN), ...database },
+    /floor listening on (http:\/\/\S+)/,
+    (match) => match[1],
+  );
+  try {
+    const { loadIds, warm } = await warmUp(floor.url, 'floor', ids, rate);
+    const before = await quietCpuMs(floor.pid, 120_000);
+    const load = await loadInChild({ url: floor.url, credentialId: 'floor', ids: loadIds, rate });
+    const sent = performance.now();
+    const cpu = (await quietCpuMs(floor.pid, 120_000)) - before;
+    const drainMs = performance.now() - sent;
+    return { warm, load, cpuPerNotification: cpu / loadIds.length, drainMs, lag: [], calmLag: [] };
+  } finally {
+    await floor.stop();
+  }
+}
+
 /** One build of the service on a database of its own. */
 async function measure(
   emulatorUrl: string,
@@ -266,17 +310,7 @@ async function measure(
       '/v1/credentials',
     );
     const credentialId = credentials.data.find((c) => c.is_default)?.id ?? '';
-    const loadIds = ids.slice(0, rate * DURATION_S);
-    const calmIds = ids.slice(rate * DURATION_S, rate * DURATION_S + CALM.count);
-
-    const warmIds = ids.slice(ids.length - rate * WARMUP_S);
-    const warm = await loadInChild({
-      url: service.url,
-      credentialId,
-      ids: warmIds.slice(0, rate),
-      rate,
-    });
-    await loadInChild({ url: service.url, credentialId, ids: warmIds.slice(rate), rate });
+    const { loadIds, calmIds, warm } = await warmUp(service.url, credentialId, ids, rate);
     await drained(service.url);
 
     const before = cpuMs(service.pid) ?? 0;
@@ -344,16 +378,19 @@ async function main(): Promise<void> {
     );
     for (const kind of kinds) {
       console.log(`[${kind}] offered ${RATES[kind]}/s`);
-      for (const [label, root] of builds) {
+      const fresh = async (): Promise<Record<string, string>> => {
         const dataDir = mkdtempSync(path.join(tmpdir(), 'mp-bench-webhooks-'));
         folders.push(dataDir);
-        let database: Record<string, string> = { DATA_DIR: dataDir };
-        if (kind === 'PostgreSQL') {
-          const postgres = await freshPostgres(process.env.DATABASE_URL ?? '');
-          databases.push(postgres);
-          database = { ...database, DATABASE_URL: postgres.url };
-        }
-        print(kind, label, await measure(emulator.url, database, ids, RATES[kind], root));
+        if (kind !== 'PostgreSQL') return { DATA_DIR: dataDir };
+        const postgres = await freshPostgres(process.env.DATABASE_URL ?? '');
+        databases.push(postgres);
+        return { DATA_DIR: dataDir, DATABASE_URL: postgres.url };
+      };
+      if (kind === 'PostgreSQL') {
+        print(kind, 'floor', await measureFloor(emulator.url, await fresh(), ids, RATES[kind]));
+      }
+      for (const [label, root] of builds) {
+        print(kind, label, await measure(emulator.url, await fresh(), ids, RATES[kind], root));
       }
       console.log('');
     }

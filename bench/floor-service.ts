@@ -1,0 +1,142 @@
+/**
+ * The least a payments relay can do on PostgreSQL, to measure what this machine allows: the
+ * payment's two writes (the row before Mercado Pago is called, the answer before the caller
+ * hears it) and, for its notification, a signature check, one write to acknowledge, the re-fetch
+ * and one write to apply it (four workers, pausing while acknowledgements come in, as the
+ * service's worker yields in a flood). No framework, validation, token, idempotency replay,
+ * events or logging. `bench:payments` and `bench:webhooks` run it beside the service on
+ * PostgreSQL, so the service's cost reads as what it adds over this floor, not over the SDK alone.
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import MercadoPagoConfig, { Payment } from 'mercadopago';
+import { AppConfig } from 'mercadopago/dist/utils/config';
+import { Pool } from 'pg';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+
+(AppConfig as unknown as { BASE_URL: string }).BASE_URL = env('MERCADOPAGO_API_URL');
+const payments = new Payment(
+  new MercadoPagoConfig({
+    accessToken: env('MERCADOPAGO_ACCESS_TOKEN'),
+    options: { timeout: 10_000, maxRetries: 0 },
+  }),
+);
+const secret = env('MERCADOPAGO_WEBHOOK_SECRET');
+const pool = new Pool({ connectionString: env('DATABASE_URL') });
+let notificationUrl = '';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS floor_payments (
+    id bigserial PRIMARY KEY, idempotency_key uuid NOT NULL UNIQUE, amount numeric(14, 2) NOT NULL,
+    mp_id text UNIQUE, status text NOT NULL, status_detail text);
+  CREATE TABLE IF NOT EXISTS floor_inbox (id bigserial PRIMARY KEY, payment_id text NOT NULL)`;
+
+async function body(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString() || '{}');
+}
+
+function send(res: ServerResponse, status: number, payload: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+}
+
+async function pay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const input = (await body(req)) as Record<string, unknown>;
+  const key = String(req.headers['idempotency-key'] ?? randomUUID());
+  const stored = await pool.query<{ id: string }>({
+    name: 'floor-insert',
+    text: `INSERT INTO floor_payments (idempotency_key, amount, status) VALUES ($1, $2, 'pending') RETURNING id`,
+    values: [key, String(input.transaction_amount)],
+  });
+  const payment = await payments.create({
+    body: { ...input, notification_url: notificationUrl },
+    requestOptions: { idempotencyKey: key },
+  });
+  await pool.query({
+    name: 'floor-settle',
+    text: 'UPDATE floor_payments SET mp_id = $2, status = $3, status_detail = $4 WHERE id = $1',
+    values: [stored.rows[0].id, String(payment.id), payment.status, payment.status_detail],
+  });
+  send(res, 201, { id: stored.rows[0].id, status: payment.status });
+}
+
+function signed(req: IncomingMessage, dataId: string): boolean {
+  const parts = Object.fromEntries(
+    String(req.headers['x-signature'] ?? '')
+      .split(',')
+      .map((part) => part.split('=').map((s) => s.trim())),
+  ) as Record<string, string | undefined>;
+  const manifest = `id:${dataId};request-id:${String(req.headers['x-request-id'])};ts:${parts.ts};`;
+  const expected = createHmac('sha256', secret).update(manifest).digest();
+  const given = Buffer.from(parts.v1 ?? '', 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function notified(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  await body(req);
+  const dataId = url.searchParams.get('data.id') ?? '';
+  if (!signed(req, dataId)) return send(res, 401, { error: 'signature' });
+  const inbox = await pool.query<{ id: string }>({
+    name: 'floor-ack',
+    text: 'INSERT INTO floor_inbox (payment_id) VALUES ($1) RETURNING id',
+    values: [dataId],
+  });
+  send(res, 200, {});
+  lastAck = performance.now();
+  queue.push({ inbox: inbox.rows[0].id, dataId });
+  while (workers < 4 && queue.length > workers) {
+    workers++;
+    void work().finally(() => workers--);
+  }
+}
+
+const queue: { inbox: string; dataId: string }[] = [];
+let workers = 0;
+let lastAck = 0;
+
+async function work(): Promise<void> {
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const busy = lastAck + 5 - performance.now();
+    if (busy > 0) await new Promise((resolve) => setTimeout(resolve, busy));
+    await apply(next.inbox, next.dataId).catch((error: unknown) => console.error(error));
+  }
+}
+
+async function apply(inbox: string, dataId: string): Promise<void> {
+  const payment = await payments.get({ id: dataId });
+  await pool.query({
+    name: 'floor-apply',
+    text: `WITH done AS (DELETE FROM floor_inbox WHERE id = $1)
+           UPDATE floor_payments SET status = $3, status_detail = $4 WHERE mp_id = $2`,
+    values: [inbox, dataId, payment.status, payment.status_detail],
+  });
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://floor');
+  const handle =
+    req.method === 'POST' && url.pathname === '/v1/payments'
+      ? pay(req, res)
+      : req.method === 'POST' && url.pathname.startsWith('/webhooks')
+        ? notified(req, res, url)
+        : Promise.resolve(send(res, 404, {}));
+  handle.catch((error: unknown) => {
+    if (!res.headersSent) send(res, 500, { error: String(error) });
+  });
+});
+
+void pool.query(SCHEMA).then(() =>
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    notificationUrl = `http://127.0.0.1:${port}/webhooks?source_news=webhooks`;
+    console.log(`floor listening on http://127.0.0.1:${port}`);
+  }),
+);
+process.on('SIGTERM', () => server.close(() => void pool.end()));
