@@ -1,11 +1,12 @@
 /**
- * The least a payments relay can do on PostgreSQL, to measure what this machine allows: the
+ * The least a payments relay can do, to measure what this machine allows: the
  * payment's two writes (the row before Mercado Pago is called, the answer before the caller
  * hears it) and, for its notification, a signature check, one write to acknowledge, the re-fetch
  * and one write to apply it (four workers, pausing while acknowledgements come in, as the
  * service's worker yields in a flood). No framework, validation, token, idempotency replay,
- * events or logging. `bench:payments` and `bench:webhooks` run it beside the service on
- * PostgreSQL, so the service's cost reads as what it adds over this floor, not over the SDK alone.
+ * events or logging. On PostgreSQL (DATABASE_URL, named statements) or PGlite (DATA_DIR).
+ * `bench:payments` and `bench:webhooks` run it beside the service, so the service's cost reads as
+ * what it adds over this floor, not over the SDK alone.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +14,9 @@ import type { AddressInfo } from 'node:net';
 import MercadoPagoConfig, { Payment } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import { Pool } from 'pg';
+
+/** Runs a statement (named on PostgreSQL); the ones that return rows return an `id`. */
+type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: { id: string }[] }>;
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -28,7 +32,6 @@ const payments = new Payment(
   }),
 );
 const secret = env('MERCADOPAGO_WEBHOOK_SECRET');
-const pool = new Pool({ connectionString: env('DATABASE_URL') });
 let notificationUrl = '';
 
 const SCHEMA = `
@@ -36,6 +39,25 @@ const SCHEMA = `
     id bigserial PRIMARY KEY, idempotency_key uuid NOT NULL UNIQUE, amount numeric(14, 2) NOT NULL,
     mp_id text UNIQUE, status text NOT NULL, status_detail text);
   CREATE TABLE IF NOT EXISTS floor_inbox (id bigserial PRIMARY KEY, payment_id text NOT NULL)`;
+
+async function connect(): Promise<{ query: Query; end(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+    await pool.query(SCHEMA);
+    return {
+      query: (name, text, values) => pool.query<{ id: string }>({ name, text, values }),
+      end: () => pool.end(),
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = await PGlite.create(env('DATA_DIR'));
+  await lite.exec(SCHEMA);
+  return {
+    query: (_name, text, values) => lite.query<{ id: string }>(text, values),
+    end: () => lite.close(),
+  };
+}
+let db: Awaited<ReturnType<typeof connect>>;
 
 async function body(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -50,20 +72,20 @@ function send(res: ServerResponse, status: number, payload: unknown): void {
 async function pay(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const input = (await body(req)) as Record<string, unknown>;
   const key = String(req.headers['idempotency-key'] ?? randomUUID());
-  const stored = await pool.query<{ id: string }>({
-    name: 'floor-insert',
-    text: `INSERT INTO floor_payments (idempotency_key, amount, status) VALUES ($1, $2, 'pending') RETURNING id`,
-    values: [key, String(input.transaction_amount)],
-  });
+  const stored = await db.query(
+    'floor-insert',
+    `INSERT INTO floor_payments (idempotency_key, amount, status) VALUES ($1, $2, 'pending') RETURNING id`,
+    [key, String(input.transaction_amount)],
+  );
   const payment = await payments.create({
     body: { ...input, notification_url: notificationUrl },
     requestOptions: { idempotencyKey: key },
   });
-  await pool.query({
-    name: 'floor-settle',
-    text: 'UPDATE floor_payments SET mp_id = $2, status = $3, status_detail = $4 WHERE id = $1',
-    values: [stored.rows[0].id, String(payment.id), payment.status, payment.status_detail],
-  });
+  await db.query(
+    'floor-settle',
+    'UPDATE floor_payments SET mp_id = $2, status = $3, status_detail = $4 WHERE id = $1',
+    [stored.rows[0].id, String(payment.id), payment.status, payment.status_detail],
+  );
   send(res, 201, { id: stored.rows[0].id, status: payment.status });
 }
 
@@ -83,11 +105,11 @@ async function notified(req: IncomingMessage, res: ServerResponse, url: URL): Pr
   await body(req);
   const dataId = url.searchParams.get('data.id') ?? '';
   if (!signed(req, dataId)) return send(res, 401, { error: 'signature' });
-  const inbox = await pool.query<{ id: string }>({
-    name: 'floor-ack',
-    text: 'INSERT INTO floor_inbox (payment_id) VALUES ($1) RETURNING id',
-    values: [dataId],
-  });
+  const inbox = await db.query(
+    'floor-ack',
+    'INSERT INTO floor_inbox (payment_id) VALUES ($1) RETURNING id',
+    [dataId],
+  );
   send(res, 200, {});
   lastAck = performance.now();
   queue.push({ inbox: inbox.rows[0].id, dataId });
@@ -111,12 +133,12 @@ async function work(): Promise<void> {
 
 async function apply(inbox: string, dataId: string): Promise<void> {
   const payment = await payments.get({ id: dataId });
-  await pool.query({
-    name: 'floor-apply',
-    text: `WITH done AS (DELETE FROM floor_inbox WHERE id = $1)
+  await db.query(
+    'floor-apply',
+    `WITH done AS (DELETE FROM floor_inbox WHERE id = $1)
            UPDATE floor_payments SET status = $3, status_detail = $4 WHERE mp_id = $2`,
-    values: [inbox, dataId, payment.status, payment.status_detail],
-  });
+    [inbox, dataId, payment.status, payment.status_detail],
+  );
 }
 
 const server = createServer((req, res) => {
@@ -132,11 +154,12 @@ const server = createServer((req, res) => {
   });
 });
 
-void pool.query(SCHEMA).then(() =>
+void connect().then((connected) => {
+  db = connected;
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
     notificationUrl = `http://127.0.0.1:${port}/webhooks?source_news=webhooks`;
     console.log(`floor listening on http://127.0.0.1:${port}`);
-  }),
-);
-process.on('SIGTERM', () => server.close(() => void pool.end()));
+  });
+});
+process.on('SIGTERM', () => server.close(() => void db.end()));

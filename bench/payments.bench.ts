@@ -50,6 +50,8 @@ const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 20) * 1000;
 const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').filter(Boolean).map(Number);
 const ADMIN = `bench-admin-${randomUUID()}`;
 const BASELINE = process.env.BENCH_BASELINE;
+/** E.g. `PostgreSQL`: measure on these databases only. */
+const ONLY = process.env.BENCH_DATABASES?.split(',');
 
 /** Card tokens are single use: make enough beforehand, outside the measured time. */
 async function cardTokens(emulatorUrl: string, count: number): Promise<string[]> {
@@ -189,19 +191,19 @@ async function measure(
  * nothing else, so a row shows what this machine allows whatever the service's design.
  */
 async function measureFloor(emulatorUrl: string, database: Record<string, string>): Promise<Row> {
-  const counter = queryCounter();
+  const counter = database.DATABASE_URL ? queryCounter() : undefined;
   const floor = await startProcess(
     'bench/floor-service.js',
-    { ...serviceEnv(emulatorUrl, ADMIN), ...database, ...counter.env },
+    { ...serviceEnv(emulatorUrl, ADMIN), ...database, ...counter?.env },
     /floor listening on (http:\/\/\S+)/,
     (match) => match[1],
     undefined,
-    counter.nodeArgs,
+    counter?.nodeArgs,
   );
   try {
     return await drive(emulatorUrl, servicePay(floor.url, 'none'), {
       pid: floor.pid,
-      statements: counter.read,
+      statements: counter?.read,
     });
   } finally {
     await floor.stop();
@@ -262,7 +264,9 @@ async function main(): Promise<void> {
     databases.push(postgres);
     return { DATABASE_URL: postgres.url, DATA_DIR: dataDir };
   };
-  const kinds = process.env.DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite'];
+  const kinds = (process.env.DATABASE_URL ? ['PGlite', 'PostgreSQL'] : ['PGlite']).filter(
+    (kind) => !ONLY || ONLY.includes(kind),
+  );
   console.log(
     `create payment: closed loop with ${CONCURRENCY} callers for ${DURATION_MS / 1000} s after ` +
       `up to ${WARMUP} warm-up payments or ${WARMUP_MS / 1000} s, then open loop at ${RATES.join(', ')}/s (latency from each ` +
@@ -277,11 +281,9 @@ async function main(): Promise<void> {
       const sdk = await drive(emulator.url, sdkPay(emulator.url));
       console.log(line('SDK direct', sdk));
       emitResult('payments', kind, 'SDK direct', figures(sdk));
-      if (kind === 'PostgreSQL') {
-        const floor = await measureFloor(emulator.url, await freshDatabase(kind));
-        console.log(line('floor', floor, sdk));
-        emitResult('payments', kind, 'floor', figures(floor, sdk));
-      }
+      const floor = await measureFloor(emulator.url, await freshDatabase(kind));
+      console.log(line('floor', floor, sdk));
+      emitResult('payments', kind, 'floor', figures(floor, sdk));
       for (const [label, root] of builds) {
         const row = await measure(emulator.url, await freshDatabase(kind), root);
         console.log(line(label, row, sdk));

@@ -386,9 +386,7 @@ async function main(): Promise<void> {
         databases.push(postgres);
         return { DATA_DIR: dataDir, DATABASE_URL: postgres.url };
       };
-      if (kind === 'PostgreSQL') {
-        print(kind, 'floor', await measureFloor(emulator.url, await fresh(), ids, RATES[kind]));
-      }
+      print(kind, 'floor', await measureFloor(emulator.url, await fresh(), ids, RATES[kind]));
       for (const [label, root] of builds) {
         print(kind, label, await measure(emulator.url, await fresh(), ids, RATES[kind], root));
       }
