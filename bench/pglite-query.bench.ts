@@ -1,10 +1,12 @@
 /**
  * Cost of one statement through drizzle on PGlite, in this process: drizzle's own pglite driver
- * (which hands PGlite its `parsers` with every query, so PGlite copies its whole parser table)
- * beside ours (`drizzleOverPglite`, parsers installed once), on one PGlite instance, in
- * alternating rounds. Statements: a service-token lookup as the auth guard does it (built each
- * time, and `.prepare()`d once), and an insert. Prints queries/s and CPU µs per query from the
- * process's own counters (the cores are shared), medians of BENCH_ROUNDS (default 5).
+ * (which hands PGlite its `parsers` with every query, so PGlite copies its whole parser table,
+ * and whose every query PGlite parses and plans again in six calls into its wasm) beside ours
+ * (`drizzleOverPglite`: parsers installed once, each text a named statement run in one call), on
+ * one PGlite instance, in alternating rounds. Statements: a service-token lookup as the auth guard
+ * does it (built each time, and `.prepare()`d once), and an insert. Prints queries/s and CPU µs
+ * per query from the process's own counters (the cores are shared), medians of BENCH_ROUNDS
+ * (default 5).
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     );
     const drivers: [string, Db][] = [
       ["drizzle's pglite driver", drizzle(client)],
-      ['ours (parsers installed once)', await drizzleOverPglite(client)],
+      ['ours (named statements)', await drizzleOverPglite(client)],
     ];
     console.log(
       `drizzle on PGlite, one process; ${QUERIES} queries per round, median of ${ROUNDS} rounds\n`,
