@@ -1,19 +1,20 @@
 /**
- * The least a payments relay can do, to measure what this machine allows: the
- * payment's two writes (the row before Mercado Pago is called, the answer before the caller
- * hears it) and, for its notification, a signature check, one write to acknowledge, the re-fetch
- * and one write to apply it (four workers, pausing while acknowledgements come in, as the
- * service's worker yields in a flood). No framework, validation, token, idempotency replay,
- * events or logging. On PostgreSQL (DATABASE_URL, named statements) or PGlite (DATA_DIR).
+ * The least a payments relay can do, to measure what this machine allows: the payment's two
+ * writes (the row before Mercado Pago is called, the answer before the caller hears it) and, for
+ * its notification, the service's signature check, one write to acknowledge, the re-fetch and one
+ * write to apply it (four workers, pausing while acknowledgements come in, as the service's worker
+ * yields in a flood). No framework, validation, token, idempotency replay, events or logging. On PostgreSQL (DATABASE_URL, named statements) or PGlite (DATA_DIR).
  * `bench:payments` and `bench:webhooks` run it beside the service, so the service's cost reads as
  * what it adds over this floor, not over the SDK alone.
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import MercadoPagoConfig, { Payment } from 'mercadopago';
 import { AppConfig } from 'mercadopago/dist/utils/config';
 import { Pool } from 'pg';
+import { Secret } from '../src/common/secret';
+import { verifySignature } from '../src/webhooks/inbound/signature';
 
 /** Runs a statement (named on PostgreSQL); the ones that return rows return an `id`. */
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: { id: string }[] }>;
@@ -31,7 +32,7 @@ const payments = new Payment(
     options: { timeout: 10_000, maxRetries: 0 },
   }),
 );
-const secret = env('MERCADOPAGO_WEBHOOK_SECRET');
+const secrets = [new Secret(env('MERCADOPAGO_WEBHOOK_SECRET'))];
 let notificationUrl = '';
 
 const SCHEMA = `
@@ -89,22 +90,12 @@ async function pay(req: IncomingMessage, res: ServerResponse): Promise<void> {
   send(res, 201, { id: stored.rows[0].id, status: payment.status });
 }
 
-function signed(req: IncomingMessage, dataId: string): boolean {
-  const parts = Object.fromEntries(
-    String(req.headers['x-signature'] ?? '')
-      .split(',')
-      .map((part) => part.split('=').map((s) => s.trim())),
-  ) as Record<string, string | undefined>;
-  const manifest = `id:${dataId};request-id:${String(req.headers['x-request-id'])};ts:${parts.ts};`;
-  const expected = createHmac('sha256', secret).update(manifest).digest();
-  const given = Buffer.from(parts.v1 ?? '', 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 async function notified(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   await body(req);
   const dataId = url.searchParams.get('data.id') ?? '';
-  if (!signed(req, dataId)) return send(res, 401, { error: 'signature' });
+  const header = (name: string) => req.headers[name] as string | undefined;
+  const request = { signature: header('x-signature'), requestId: header('x-request-id'), dataId };
+  if (!verifySignature(request, secrets, 0).valid) return send(res, 401, { error: 'signature' });
   const inbox = await db.query(
     'floor-ack',
     'INSERT INTO floor_inbox (payment_id) VALUES ($1) RETURNING id',
