@@ -223,6 +223,21 @@ export function startService(
 }
 
 /**
+ * bench/floor-service.ts (the least a relay can do: see there) with the service's settings and a
+ * database setting on top; resolves with its URL once it listens.
+ */
+export function startFloor(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
+  return startProcess(
+    'bench/floor-service.js',
+    env,
+    /floor listening on (http:\/\/\S+)/,
+    (match) => match[1],
+    DIST,
+    nodeArgs,
+  );
+}
+
+/**
  * Counts the statements a service sends to PostgreSQL (bench/query-counter.ts): its node flags
  * and environment, and a reader of the running total.
  */

@@ -29,7 +29,7 @@ import {
   runRate,
   serviceEnv,
   startEmulator,
-  startProcess,
+  startFloor,
   startService,
 } from './bench-support';
 
@@ -192,12 +192,8 @@ async function measure(
  */
 async function measureFloor(emulatorUrl: string, database: Record<string, string>): Promise<Row> {
   const counter = database.DATABASE_URL ? queryCounter() : undefined;
-  const floor = await startProcess(
-    'bench/floor-service.js',
+  const floor = await startFloor(
     { ...serviceEnv(emulatorUrl, ADMIN), ...database, ...counter?.env },
-    /floor listening on (http:\/\/\S+)/,
-    (match) => match[1],
-    undefined,
     counter?.nodeArgs,
   );
   try {

@@ -27,7 +27,7 @@ import {
   quietCpuMs,
   serviceEnv,
   startEmulator,
-  startProcess,
+  startFloor,
   startService,
 } from './bench-support';
 
@@ -266,12 +266,7 @@ async function measureFloor(
   ids: string[],
   rate: number,
 ): Promise<Measured> {
-  const floor = await startProcess(
-    'bench/floor-service.js',
-    { ...serviceEnv(emulatorUrl, ADMIN), ...database },
-    /floor listening on (http:\/\/\S+)/,
-    (match) => match[1],
-  );
+  const floor = await startFloor({ ...serviceEnv(emulatorUrl, ADMIN), ...database });
   try {
     const { loadIds, warm } = await warmUp(floor.url, 'floor', ids, rate);
     const before = await quietCpuMs(floor.pid, 120_000);
