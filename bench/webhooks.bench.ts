@@ -333,7 +333,10 @@ function print(kind: string, label: string, m: Measured): void {
       `  non-200 ${load.errors}  ${m.cpuPerNotification.toFixed(2)} ms CPU/notification` +
       `  (generator ${((100 * load.generatorCpuMs * load.perSecond) / (load.sent * 1000)).toFixed(0)}% of a core)` +
       `  drained +${(m.drainMs / 1000).toFixed(1)} s` +
-      `  lag p50 ${ms(percentile(m.lag, 0.5))} (under load) ${ms(percentile(m.calmLag, 0.5))} ms (calm, p99 ${percentile(m.calmLag, 0.99).toFixed(1)})` +
+      // The floor keeps no notification log to read a lag from.
+      (m.calmLag.length === 0
+        ? ''
+        : `  lag p50 ${ms(percentile(m.lag, 0.5))} (under load) ${ms(percentile(m.calmLag, 0.5))} ms (calm, p99 ${percentile(m.calmLag, 0.99).toFixed(1)})`) +
       `  [first second, cold: p99 ${ms(m.warm.p99)} ms]`,
   );
   emitResult('webhooks', kind, label, {
