@@ -77,13 +77,15 @@ describe('Statements on PGlite, each text parsed once as a named statement', () 
       expect(await tokenNames(database)).toEqual(['after']);
     });
 
-    it('should keep a transaction usable after the run of a named statement failed in it', async () => {
+    it('should roll back a transaction whose named statement failed, and run the next statement', async () => {
       await insertToken(database, 'taken');
       const outcome = await database
         .transaction(async (tx) => {
-          await tx.execute(
-            sql`INSERT INTO service_tokens (name, prefix, token_hash, scopes) VALUES ('taken', 'taken', 'hash-taken', '{payments:read}')`,
-          );
+          for (const name of ['before', 'taken']) {
+            await tx.execute(
+              sql`INSERT INTO service_tokens (name, prefix, token_hash, scopes) VALUES (${name}, ${name}, ${`hash-${name}`}, '{payments:read}')`,
+            );
+          }
         })
         .catch((error: Error & { cause?: { code?: string } }) => error.cause?.code);
       expect(outcome).toBe('23505');
